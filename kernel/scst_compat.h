@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where Debian 12's 6.1 and 6.12 kernels differ for us.
+ *
+ * kernel/compat-probe.sh looks for each API in the headers of the kernel we
+ * build against and defines SCST_HAVE_<FEATURE>; this header maps those
+ * features onto one set of names. Nothing else in the tree tests a kernel
+ * version or a SCST_HAVE_ macro.
+ */
+#ifndef SCST_COMPAT_H
+#define SCST_COMPAT_H
+
+#ifdef SCST_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* A SCSI host template may (6.4+) or may not be const. */
+#ifdef SCST_HAVE_CONST_SHT
+#define scst_sht_const const
+#else
+#define scst_sht_const
+#endif
+
+/* bus_type became const and its match() takes a const driver (6.11+). */
+#ifdef SCST_HAVE_CONST_BUS_MATCH
+#define scst_bus_match_drv const struct device_driver
+#else
+#define scst_bus_match_drv struct device_driver
+#endif
+
+/*
+ * The bus_type a struct device points to: const on 6.12, not on 6.1. Taking
+ * the type from the field itself needs no feature probe at all.
+ */
+#define scst_bus_type typeof(*((struct device *)NULL)->bus)
+
+/*
+ * Exclusive open of a block device by path: blkdev_get_by_path() and
+ * blkdev_put() on 6.1, bdev_file_open_by_path() and bdev_fput() on 6.12.
+ */
+#ifdef __KERNEL__
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+
+struct scst_bdev_handle {
+	struct block_device *bdev;
+#ifdef SCST_HAVE_BDEV_FILE_OPEN
+	struct file *file;
+#else
+	fmode_t mode;
+#endif
+};
+
+/* Open @path exclusively for @holder (non-NULL), for writing if @write. */
+static inline int scst_bdev_open(const char *path, bool write, void *holder,
+				 struct scst_bdev_handle *h)
+{
+#ifdef SCST_HAVE_BDEV_FILE_OPEN
+	blk_mode_t mode = BLK_OPEN_READ | BLK_OPEN_EXCL;
+	struct file *file;
+
+	if (write)
+		mode |= BLK_OPEN_WRITE;
+	file = bdev_file_open_by_path(path, mode, holder, NULL);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	h->file = file;
+	h->bdev = file_bdev(file);
+#else
+	fmode_t mode = FMODE_READ | FMODE_EXCL;
+	struct block_device *bdev;
+
+	if (write)
+		mode |= FMODE_WRITE;
+	bdev = blkdev_get_by_path(path, mode, holder);
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	h->mode = mode;
+	h->bdev = bdev;
+#endif
+	return 0;
+}
+
+static inline void scst_bdev_close(struct scst_bdev_handle *h)
+{
+#ifdef SCST_HAVE_BDEV_FILE_OPEN
+	bdev_fput(h->file);
+#else
+	blkdev_put(h->bdev, h->mode);
+#endif
+	h->bdev = NULL;
+}
+#endif /* __KERNEL__ */
+
+#endif /* SCST_COMPAT_H */

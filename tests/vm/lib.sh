@@ -1,0 +1,185 @@
+# shellcheck shell=bash
+# Helpers for the VM test scenarios (tests/vm/scenarios/*.sh); sourced
+# inside the VM as `source /scst/tests/vm/lib.sh`. See tests/vm/README.md.
+
+SCST_PROJECT_MODULES=/scst/project-modules
+SCST_SLAB_PREFIX=${SCST_SLAB_PREFIX:-scst}
+scst_failures=0
+
+# Real tools, never busybox applets: busybox's ash runs its own applet for
+# a bare `ip`, `modprobe`, ... even when the real binary is in PATH. Under
+# bash PATH already finds the real ones; these make it explicit.
+ip() { /usr/bin/ip "$@"; }
+tc() { /usr/sbin/tc "$@"; }
+modprobe() { /usr/sbin/modprobe "$@"; }
+insmod() { /usr/sbin/insmod "$@"; }
+rmmod() { /usr/sbin/rmmod "$@"; }
+lsmod() { /usr/sbin/lsmod "$@"; }
+modinfo() { /usr/sbin/modinfo "$@"; }
+depmod() { /usr/sbin/depmod "$@"; }
+timeout() { /usr/bin/timeout "$@"; }
+dd() { /usr/bin/dd "$@"; }
+sync() { /usr/bin/sync "$@"; }
+sleep() { /usr/bin/sleep "$@"; }
+blockdev() { /usr/sbin/blockdev "$@"; }
+losetup() { /usr/sbin/losetup "$@"; }
+lsscsi() { /usr/bin/lsscsi "$@"; }
+sha256sum() { /usr/bin/sha256sum "$@"; }
+cmp() { /usr/bin/cmp "$@"; }
+
+# log MSG...: a line with the uptime in seconds (the dmesg timestamps).
+log() {
+	local up
+	read -r up _ </proc/uptime
+	printf '[%9s] %s\n' "$up" "$*"
+}
+
+# fail MSG...: print and end the scenario with exit code 1.
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# check DESCRIPTION CMD [ARG...]: run CMD, print a PASS or FAIL line (and the
+# output of a failed CMD); failures are counted and reported by finish.
+# CMD runs in a subshell, so it cannot change the scenario's variables.
+check() {
+	local what=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "PASS: $what"
+	else
+		echo "FAIL: $what (exit code $rc: $*)"
+		[ -z "$out" ] || printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+		scst_failures=$((scst_failures + 1))
+	fi
+	return 0
+}
+
+# finish: end the scenario; exit code 1 if any check failed.
+finish() {
+	if [ "$scst_failures" -gt 0 ]; then
+		echo "$scst_failures check(s) failed"
+		exit 1
+	fi
+	exit 0
+}
+
+# wait_for COND TIMEOUT: evaluate the shell command COND every 0.1 s until it
+# succeeds (return 0) or TIMEOUT seconds have passed (return 1).
+wait_for() {
+	local cond=$1 deadline=$((SECONDS + $2))
+	until eval "$cond"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+module_loaded() { # module_loaded NAME
+	grep -q "^$1 " /proc/modules
+}
+
+# scst_modules: the project modules in the initramfs, in load order
+# (dependencies first, scst before the others).
+scst_modules() {
+	local m dep seen=" "
+	while read -r m; do
+		for dep in $(modprobe --show-depends "$m" | awk '$1 == "insmod" {print $2}'); do
+			dep=${dep##*/}
+			dep=${dep%%.ko*}
+			dep=${dep//-/_}
+			grep -qx "$dep" "$SCST_PROJECT_MODULES" || continue
+			[[ $seen == *" $dep "* ]] && continue
+			seen+="$dep "
+			echo "$dep"
+		done
+	done <"$SCST_PROJECT_MODULES"
+}
+
+# load_scst: modprobe all project modules (scst first).
+load_scst() {
+	local m
+	for m in $(scst_modules); do
+		modprobe "$m" || fail "modprobe $m"
+	done
+}
+
+# unload_scst: rmmod the loaded project modules in reverse load order;
+# fails the scenario if any rmmod fails.
+unload_scst() {
+	local mods m i
+	mapfile -t mods < <(scst_modules)
+	for ((i = ${#mods[@]} - 1; i >= 0; i--)); do
+		m=${mods[i]}
+		module_loaded "$m" || continue
+		rmmod "$m" || fail "rmmod $m"
+	done
+}
+
+# slab_snapshot FILE: save "name active_objects" of the $SCST_SLAB_PREFIX*
+# slab caches (the kernel boots with slab_nomerge, so they are not merged).
+slab_snapshot() {
+	awk -v p="$SCST_SLAB_PREFIX" 'index($1, p) == 1 {print $1, $2}' /proc/slabinfo >"$1"
+}
+
+# slab_compare FILE: print and return 1 if a $SCST_SLAB_PREFIX* cache exists
+# that is not in the snapshot FILE or holds more active objects than then.
+slab_compare() {
+	local now name objs before status=0
+	now=$(mktemp)
+	slab_snapshot "$now"
+	while read -r name objs; do
+		before=$(awk -v n="$name" '$1 == n {print $2}' "$1")
+		if [ -z "$before" ]; then
+			echo "slab cache $name is new ($objs active objects)"
+			status=1
+		elif [ "$objs" -gt "$before" ]; then
+			echo "slab cache $name: $before -> $objs active objects"
+			status=1
+		fi
+	done <"$now"
+	rm -f "$now"
+	return $status
+}
+
+# ---- target helpers: the sysfs tree and scst_local ----
+
+SCST=/sys/kernel/scst_tgt
+LOCAL_TGT=$SCST/targets/scst_local/scst_local_tgt
+
+# scst_mgmt FILE LINE: write a management line; a refusal fails the scenario
+# and shows what the target logged about it.
+scst_mgmt() {
+	echo "$2" >"$1" 2>/dev/null && return 0
+	dmesg | tail -n 3 >&2
+	fail "'$2' > $1 was refused"
+}
+
+# local_host SESSION: the SCSI host number of an scst_local session.
+local_host() {
+	local h
+	wait_for "ls $LOCAL_TGT/sessions/$1 >/dev/null 2>&1" 10 || return 1
+	for h in /sys/class/scsi_host/host*; do
+		[ "$(cat "$h/proc_name" 2>/dev/null)" = scst_local ] || continue
+		if [ "$(cat "$h/initiator_name" 2>/dev/null)" = "$1" ]; then
+			echo "${h##*/host}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# local_rescan: make every scst_local host look for new and gone LUNs now
+# (scst_local also does it by itself when the LUN inventory changes).
+local_rescan() {
+	scst_mgmt "$SCST/targets/scst_local/mgmt" "rescan scst_local_tgt"
+}
+
+# local_disk HOST LUN: print /dev/sdX of LUN on scst_local host HOST
+# (waits up to 20 s for it to appear).
+local_disk() {
+	local d=/sys/class/scsi_device/$1:0:0:$2/device/block
+	wait_for "ls $d >/dev/null 2>&1" 20 || return 1
+	echo "/dev/$(ls "$d")"
+}
