@@ -1,0 +1,70 @@
+#!/bin/bash
+# Benchmark: fio 4k random read and random write, queue depth 32, on a nullio
+# LUN through scst_local, against LIO's tcm_loop with an rd_mcp nullio
+# backstore, in the same VM. Each side runs ROUNDS times, alternating, and
+# the median IOPS is compared. Prints "ratio randread=X randwrite=Y" (ours
+# over LIO; the goal is >= 1.2).
+# timeout: 1200
+set -euo pipefail
+source /scst/tests/vm/lib.sh
+rounds=${SCST_BENCH_ROUNDS:-3}
+runtime=${SCST_BENCH_RUNTIME:-10}
+
+iops() { # iops DEV RW: IOPS of one fio run
+	local out
+	out=$(fio --name=b --filename="$1" --ioengine=libaio --direct=1 --rw="$2" \
+		--bs=4k --iodepth=32 --numjobs=1 --runtime="$runtime" --time_based \
+		--size=256M --output-format=terse --terse-version=3 2>/dev/null)
+	# terse v3: field 8 is read IOPS, field 49 write IOPS
+	if [ "$2" = randread ]; then
+		echo "$out" | awk -F';' '{print $8}'
+	else
+		echo "$out" | awk -F';' '{print $49}'
+	fi
+}
+
+median() { tr ' ' '\n' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# --- ours: vdisk_nullio through scst_local ---
+load_scst
+scst_mgmt "$SCST/handlers/vdisk_nullio/mgmt" "add_device bench0 size_mb=1024"
+scst_mgmt "$LOCAL_TGT/luns/mgmt" "add bench0 0"
+host=$(local_host scst_local_host) || fail "no scst_local host"
+local_rescan
+ours=$(local_disk "$host" 0) || fail "scst_local LUN did not appear"
+
+# --- LIO: rd_mcp nullio through tcm_loop ---
+modprobe target_core_mod
+modprobe tcm_loop
+mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+C=/sys/kernel/config/target
+mkdir -p "$C/core/rd_mcp_0/null0"
+echo "rd_pages=262144,rd_nullio=1" >"$C/core/rd_mcp_0/null0/control"
+echo 1 >"$C/core/rd_mcp_0/null0/enable"
+W=naa.6001405000000001
+mkdir -p "$C/loopback/$W/tpgt_1/lun/lun_0"
+echo naa.6001405000000002 >"$C/loopback/$W/tpgt_1/nexus"
+ln -s "$C/core/rd_mcp_0/null0" "$C/loopback/$W/tpgt_1/lun/lun_0/null0"
+lio=
+wait_for 'for b in /sys/block/sd*; do readlink -f $b | grep -q tcm_loop && lio=/dev/${b##*/} && break; done; [ -n "$lio" ]' 20 ||
+	fail "tcm_loop LUN did not appear"
+log "ours=$ours lio=$lio rounds=$rounds runtime=${runtime}s"
+
+declare -A res
+for rw in randread randwrite; do
+	o='' l=''
+	for i in $(seq "$rounds"); do
+		o+=" $(iops "$ours" "$rw")"
+		l+=" $(iops "$lio" "$rw")"
+	done
+	res[$rw.ours]=$(echo $o | median)
+	res[$rw.lio]=$(echo $l | median)
+	log "$rw: scst_local runs:$o  tcm_loop runs:$l"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+echo "RESULT 4k QD32 IOPS (median of $rounds x ${runtime}s):"
+for rw in randread randwrite; do
+	printf '  %-10s scst_local %8.0f   tcm_loop %8.0f   ratio %s\n' "$rw" \
+		"${res[$rw.ours]}" "${res[$rw.lio]}" "$(ratio "${res[$rw.ours]}" "${res[$rw.lio]}")"
+done
+echo "ratio randread=$(ratio "${res[randread.ours]}" "${res[randread.lio]}") randwrite=$(ratio "${res[randwrite.ours]}" "${res[randwrite.lio]}")"

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the SCSI target core, shared by kernel/core/scst_*.c only.
+ *
+ * Object model:
+ *   scst_tgt_driver   a registered struct scst_tgt_template
+ *     scst_tgt        a target (port) of that driver
+ *       scst_acg      access control group: the default one (no initiator
+ *                     names) plus named ini_groups; each holds LUNs
+ *         scst_acg_dev  LUN -> device mapping with its read-only flag
+ *       scst_session  an I_T nexus, bound to the acg its initiator matches
+ *         scst_tgt_dev  the session's view of one LUN (UAs, in-flight count)
+ *   scst_dev_driver   a registered struct scst_dev_type
+ *     scst_device     a logical unit backed by a handler
+ *
+ * Locking: scst_mutex serialises every configuration change (sysfs, netlink)
+ * and protects all the lists above. The data path never takes it: a
+ * session's LUN table (sess->tgt_devs) is an xarray read under RCU, and a
+ * command pins its tgt_dev with a reference.
+ */
+#ifndef SCST_PRIV_H
+#define SCST_PRIV_H
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "scst.h"
+#include "scst_cdb.h"
+#include "scst_spc.h"
+
+#define SCST_SYSFS_ROOT		"scst_tgt"
+#define SCST_DEFAULT_THREADS	4
+#define SCST_MAX_UA		16
+#define SCST_MAX_LUN		16383	/* flat space addressing */
+
+/* ASC << 8 | ASCQ of the conditions the core raises itself. */
+#define SCST_AQ_ASC(aq)		((u8)((aq) >> 8))
+#define SCST_AQ_ASCQ(aq)	((u8)(aq))
+#define SCST_AQ_INVALID_OPCODE		0x2000
+#define SCST_AQ_INVALID_FIELD_IN_CDB	0x2400
+#define SCST_AQ_LUN_NOT_SUPPORTED	0x2500
+#define SCST_AQ_WRITE_PROTECTED		0x2700
+#define SCST_AQ_POWER_ON_RESET		0x2900
+#define SCST_AQ_TARGET_RESET		0x2902
+#define SCST_AQ_LUN_RESET		0x2903
+#define SCST_AQ_I_T_NEXUS_LOSS		0x2907
+#define SCST_AQ_MODE_PARAMS_CHANGED	0x2a01
+#define SCST_AQ_CAPACITY_CHANGED	0x2a09
+#define SCST_AQ_CMDS_CLEARED_BY_OTHER	0x2f00
+#define SCST_AQ_REPORTED_LUNS_CHANGED	0x3f0e
+#define SCST_AQ_INTERNAL_TARGET_FAILURE	0x4400
+#define SCST_AQ_DATA_PHASE_ERROR	0x4b00
+
+extern struct mutex scst_mutex;
+extern struct list_head scst_tgt_driver_list;
+extern struct list_head scst_dev_driver_list;
+extern struct list_head scst_device_list;
+extern struct workqueue_struct *scst_wq;
+
+struct scst_tgt_driver {
+	const struct scst_tgt_template *tgtt;
+	struct list_head list;			/* scst_tgt_driver_list */
+	struct list_head tgts;
+	struct kobject kobj;			/* targets/<driver> */
+	struct completion kobj_released;
+};
+
+struct scst_acg {
+	struct scst_tgt *tgt;
+	char *name;				/* NULL for the default group */
+	struct list_head list;			/* tgt->acgs */
+	struct list_head acg_devs;		/* sorted by LUN */
+	struct list_head inits;			/* struct scst_acn */
+	struct kobject kobj;			/* ini_groups/<name> */
+	struct kobject *luns_kobj;
+	struct kobject *inits_kobj;
+	struct completion kobj_released;
+};
+
+/* An initiator name pattern of a named group ('*' and '?' wildcards). */
+struct scst_acn {
+	struct list_head list;
+	char *name;
+};
+
+struct scst_acg_dev {
+	struct scst_acg *acg;
+	struct scst_device *dev;
+	u64 lun;
+	bool read_only;
+	struct list_head acg_list;		/* acg->acg_devs */
+	struct list_head dev_list;		/* dev->acg_devs */
+	struct kobject kobj;			/* luns/<lun> */
+	struct completion kobj_released;
+	unsigned int export_idx;		/* devices/<dev>/exported/export<N> */
+};
+
+struct scst_tgt {
+	struct scst_tgt_driver *drv;
+	char *name;
+	void *tgt_priv;
+	u16 rel_tgt_id;
+	struct list_head list;			/* drv->tgts */
+	struct list_head sessions;
+	struct list_head acgs;			/* named ini_groups */
+	struct scst_acg *default_acg;
+	struct kobject kobj;			/* targets/<driver>/<tgt> */
+	struct kobject *sessions_kobj;
+	struct kobject *ini_groups_kobj;
+	struct completion kobj_released;
+};
+
+struct scst_session {
+	struct scst_tgt *tgt;
+	struct scst_acg *acg;
+	char *initiator_name;
+	void *tgt_priv;
+	struct list_head list;			/* tgt->sessions */
+	struct xarray tgt_devs;			/* LUN -> scst_tgt_dev, RCU */
+	struct list_head tgt_dev_list;		/* all tgt_devs, scst_mutex */
+
+	spinlock_t cmd_lock;			/* protects cmd_list */
+	struct list_head cmd_list;		/* every live command */
+	refcount_t refcnt;			/* commands + 1 for registration */
+	struct completion *shutdown_done;
+	struct kobject kobj;			/* sessions/<initiator> */
+	struct completion kobj_released;
+	bool sysfs_added;
+};
+
+struct scst_ua {
+	struct list_head list;
+	struct scst_sense sense;
+};
+
+struct scst_tgt_dev {
+	struct scst_session *sess;
+	struct scst_device *dev;
+	struct scst_acg_dev *acg_dev;
+	u64 lun;
+	bool read_only;
+	struct list_head sess_list;		/* sess->tgt_dev_list */
+	struct list_head dev_list;		/* dev->tgt_devs */
+	spinlock_t ua_lock;
+	struct list_head ua_list;
+	unsigned int ua_count;
+	refcount_t refcnt;			/* commands + 1 for the table */
+	struct completion *released;
+	struct rcu_head rcu;
+	void *dh_priv;
+};
+
+struct scst_dev_driver {
+	const struct scst_dev_type *devt;
+	struct list_head list;			/* scst_dev_driver_list */
+	struct list_head devs;
+	struct kobject kobj;			/* handlers/<name> */
+	struct completion kobj_released;
+};
+
+struct scst_device {
+	struct scst_dev_driver *drv;
+	const struct scst_dev_type *devt;
+	char *name;
+	void *dh_priv;
+	struct list_head list;			/* scst_device_list */
+	struct list_head drv_list;		/* drv->devs */
+	struct list_head acg_devs;		/* LUNs that export this device */
+	struct list_head tgt_devs;		/* every session's view */
+	struct workqueue_struct *wq;		/* the device's thread pool */
+
+	/* SPC/SBC emulation state, see scst_spc.h. */
+	struct scst_lu_desc lu;
+	struct scst_mode_params mode_cur;
+	struct scst_mode_params mode_saved;
+	spinlock_t mode_lock;
+
+	struct kobject kobj;			/* devices/<name> */
+	struct completion kobj_released;
+};
+
+enum scst_cmd_state {
+	SCST_CMD_STATE_INIT,
+	SCST_CMD_STATE_PREPARE,		/* buffer allocation */
+	SCST_CMD_STATE_RDY_TO_XFER,
+	SCST_CMD_STATE_DATA_WAIT,	/* waiting for scst_rx_data() */
+	SCST_CMD_STATE_EXEC,
+	SCST_CMD_STATE_EXEC_WAIT,	/* waiting for scst_cmd_exec_done() */
+	SCST_CMD_STATE_DEV_DONE,
+	SCST_CMD_STATE_XMIT,
+	SCST_CMD_STATE_XMIT_WAIT,	/* waiting for scst_tgt_cmd_done() */
+	SCST_CMD_STATE_FINISHED,
+};
+
+struct scst_cmd {
+	struct scst_session *sess;
+	struct scst_tgt_dev *tgt_dev;	/* NULL: no such LUN for this nexus */
+	struct scst_device *dev;
+	enum scst_cmd_state state;
+	struct work_struct work;
+	struct list_head sess_list;	/* sess->cmd_list */
+
+	u8 cdb[SCST_MAX_CDB_SIZE];
+	unsigned int cdb_len;
+	u64 lun;
+	u64 tag;
+	enum scst_queue_type queue_type;
+	struct scst_cdb_info ci;
+
+	enum scst_data_dir expected_dir;
+	u32 expected_len;
+	bool expected_set;
+
+	enum scst_data_dir dir;
+	u32 bufflen;			/* buffer size for the data phase */
+	u32 resp_data_len;		/* data-in bytes to send */
+	struct scatterlist *sg;
+	unsigned int sg_cnt;
+	bool tgt_sg;			/* buffer owned by the target driver */
+
+	u8 status;
+	u8 sense[SCST_SENSE_BUFFERSIZE];
+	unsigned int sense_len;
+
+	unsigned long flags;		/* SCST_CMDF_* bits */
+	atomic_t exec_sync;		/* SCST_EXEC_SYNC_*, see scst_exec() */
+	struct scst_mgmt_cmd *mcmd;	/* TMF waiting for this command */
+	void *tgt_priv;
+};
+
+/*
+ * Who continues after exec(): the handler may complete the command inside
+ * exec() or later from any CPU. Whichever of exec()'s return and
+ * scst_cmd_exec_done() comes second moves the command on.
+ */
+#define SCST_EXEC_SYNC_RUNNING	0	/* exec() has not returned, not done */
+#define SCST_EXEC_SYNC_RETURNED	1	/* exec() returned first */
+#define SCST_EXEC_SYNC_DONE	2	/* done before exec() returned */
+
+#define SCST_CMDF_ABORTED	0	/* a TMF aborted it */
+#define SCST_CMDF_DONE		1	/* status set, skip execution */
+
+struct scst_mgmt_cmd {
+	struct scst_session *sess;
+	struct scst_device *dev;	/* LUN-scoped functions */
+	u8 fn;
+	u64 lun;
+	u64 tag;
+	u8 status;
+	bool bad_lun;
+	void *tgt_priv;
+	atomic_t pending;		/* aborted commands still running + 1 */
+	struct work_struct exec_work;	/* runs the function */
+	struct work_struct done_work;	/* reports it to the driver */
+};
+
+/* scst_main.c: object lifetime and configuration (scst_mutex held) */
+struct scst_tgt_driver *scst_find_tgt_driver(const char *name);
+struct scst_dev_driver *scst_find_dev_driver(const char *name);
+struct scst_device *__scst_find_device(const char *name);
+struct scst_tgt *__scst_find_target(struct scst_tgt_driver *drv,
+				    const char *name);
+struct scst_acg *scst_find_acg(struct scst_tgt *tgt, const char *name);
+struct scst_acg *scst_acg_create(struct scst_tgt *tgt, const char *name);
+int scst_acg_destroy(struct scst_acg *acg, bool force);
+int scst_acg_add_lun(struct scst_acg *acg, struct scst_device *dev, u64 lun,
+		     bool read_only);
+int scst_acg_del_lun(struct scst_acg *acg, u64 lun);
+int scst_acg_replace_lun(struct scst_acg *acg, struct scst_device *dev,
+			 u64 lun, bool read_only);
+void scst_acg_clear_luns(struct scst_acg *acg);
+int scst_acg_add_init(struct scst_acg *acg, const char *name);
+int scst_acg_del_init(struct scst_acg *acg, const char *name);
+int scst_acg_move_init(struct scst_acg *from, struct scst_acg *to,
+		       const char *name);
+bool scst_wildcard_match(const char *pattern, const char *name);
+
+/* scst_targ.c: the command state machine */
+extern atomic_t scst_cmd_count;
+void scst_process_cmd(struct scst_cmd *cmd, bool atomic);
+void scst_cmd_work_fn(struct work_struct *work);
+void scst_tgt_dev_put(struct scst_tgt_dev *tgt_dev);
+void scst_sess_put(struct scst_session *sess);
+void scst_ua_add(struct scst_tgt_dev *tgt_dev, u16 aq);
+void scst_ua_add_all_dev(struct scst_device *dev, u16 aq,
+			 struct scst_tgt_dev *except);
+void scst_ua_add_all_sess(struct scst_session *sess, u16 aq);
+void scst_ua_clear(struct scst_tgt_dev *tgt_dev);
+
+int scst_targ_init(void);
+void scst_targ_exit(void);
+
+/* scst_mem.c: data buffers */
+int scst_alloc_buffer(struct scst_cmd *cmd, gfp_t gfp);
+void scst_free_buffer(struct scst_cmd *cmd);
+int scst_mem_init(void);
+void scst_mem_exit(void);
+
+/* scst_tm.c: task management */
+void scst_tm_cmd_finished(struct scst_cmd *cmd);
+int scst_tm_init(void);
+void scst_tm_exit(void);
+
+/* scst_sysfs.c: the /sys/kernel/scst_tgt tree */
+int scst_sysfs_init(void);
+void scst_sysfs_exit(void);
+int scst_sysfs_tgt_driver_add(struct scst_tgt_driver *drv);
+void scst_sysfs_tgt_driver_del(struct scst_tgt_driver *drv);
+int scst_sysfs_tgt_add(struct scst_tgt *tgt);
+void scst_sysfs_tgt_del(struct scst_tgt *tgt);
+int scst_sysfs_acg_add(struct scst_acg *acg);
+void scst_sysfs_acg_del(struct scst_acg *acg);
+int scst_sysfs_acg_dev_add(struct scst_acg_dev *acg_dev);
+void scst_sysfs_acg_dev_del(struct scst_acg_dev *acg_dev);
+int scst_sysfs_acn_add(struct scst_acg *acg, struct scst_acn *acn);
+void scst_sysfs_acn_del(struct scst_acg *acg, struct scst_acn *acn);
+void scst_sysfs_sess_acg_changed(struct scst_session *sess);
+int scst_sysfs_sess_add(struct scst_session *sess);
+void scst_sysfs_sess_del(struct scst_session *sess);
+int scst_sysfs_dev_driver_add(struct scst_dev_driver *drv);
+void scst_sysfs_dev_driver_del(struct scst_dev_driver *drv);
+int scst_sysfs_dev_add(struct scst_device *dev);
+void scst_sysfs_dev_del(struct scst_device *dev);
+
+#endif /* SCST_PRIV_H */
