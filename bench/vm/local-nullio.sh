@@ -36,7 +36,7 @@ ours=$(local_disk "$host" 0) || fail "scst_local LUN did not appear"
 # --- LIO: rd_mcp nullio through tcm_loop ---
 modprobe target_core_mod
 modprobe tcm_loop
-mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+grep -q " /sys/kernel/config " /proc/mounts || mount -t configfs configfs /sys/kernel/config
 C=/sys/kernel/config/target
 mkdir -p "$C/core/rd_mcp_0/null0"
 echo "rd_pages=262144,rd_nullio=1" >"$C/core/rd_mcp_0/null0/control"
