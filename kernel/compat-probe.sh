@@ -18,6 +18,7 @@ probe linux/blkdev.h 'bdev_file_open_by_path' BDEV_FILE_OPEN
 probe linux/skbuff.h 'struct ubuf_info_ops' UBUF_INFO_OPS
 probe linux/net.h 'kernel_sendpage(' KERNEL_SENDPAGE
 probe net/genetlink.h 'genl_info_userhdr' GENL_INFO_USERHDR
+probe net/genetlink.h 'genl_info_dump(' GENL_INFO_DUMP
 probe linux/shrinker.h 'shrinker_alloc(' SHRINKER_ALLOC
 probe linux/device/bus.h 'int (*match)(struct device *dev, const struct device_driver' CONST_BUS_MATCH
 probe linux/device/bus.h 'const struct bus_type *bus' CONST_BUS_TYPE

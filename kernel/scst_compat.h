@@ -36,6 +36,20 @@
  */
 #define scst_bus_type typeof(*((struct device *)NULL)->bus)
 
+#ifdef __KERNEL__
+#include <net/genetlink.h>
+
+/* The parsed attributes of a dump request: genl_info_dump() since 6.6. */
+static inline struct nlattr **scst_genl_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef SCST_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+#endif /* __KERNEL__ */
+
 /*
  * Exclusive open of a block device by path: blkdev_get_by_path() and
  * blkdev_put() on 6.1, bdev_file_open_by_path() and bdev_fput() on 6.12.

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 #include <linux/ctype.h>
 #include "scst_priv.h"
+#include "uapi/scst_netlink.h"
 
 DEFINE_MUTEX(scst_mutex);
 LIST_HEAD(scst_tgt_driver_list);
@@ -168,6 +169,16 @@ static void scst_acg_free(struct scst_acg *acg)
 	kfree(acg);
 }
 
+/* Tell netlink listeners that @acg changed; @names: the rest of the names. */
+static void scst_acg_changed(u8 cmd, struct scst_acg *acg,
+			     struct scst_nl_names names)
+{
+	names.driver = acg->tgt->drv->tgtt->name;
+	names.target = acg->tgt->name;
+	names.group = acg->name;
+	scst_nl_config_changed(cmd, &names);
+}
+
 /*
  * Give @sess a view of @acg_dev: a tgt_dev published in the session's LUN
  * table. The data path finds it there under RCU.
@@ -294,8 +305,11 @@ struct scst_acg *scst_acg_create(struct scst_tgt *tgt, const char *name)
 		return ERR_PTR(res);
 	}
 	list_add_tail(&acg->list, &tgt->acgs);
+	scst_acg_changed(SCST_CMD_GROUP_ADD, acg, (struct scst_nl_names){});
 	return acg;
 }
+
+static void __scst_acg_clear_luns(struct scst_acg *acg);
 
 /* True when a session of the target is bound to @acg. */
 static bool scst_acg_in_use(struct scst_acg *acg)
@@ -328,9 +342,12 @@ int scst_acg_destroy(struct scst_acg *acg, bool force)
 		list_del(&acg->list);
 		scst_tgt_rebind_sessions(acg->tgt);
 	}
-	scst_acg_clear_luns(acg);
-	if (acg->name)
+	__scst_acg_clear_luns(acg);
+	if (acg->name) {
 		scst_sysfs_acg_del(acg);
+		scst_acg_changed(SCST_CMD_GROUP_DEL, acg,
+				 (struct scst_nl_names){});
+	}
 	scst_acg_free(acg);
 	return 0;
 }
@@ -345,8 +362,8 @@ static struct scst_acg_dev *scst_acg_find_lun(struct scst_acg *acg, u64 lun)
 	return NULL;
 }
 
-int scst_acg_add_lun(struct scst_acg *acg, struct scst_device *dev, u64 lun,
-		     bool read_only)
+static int __scst_acg_add_lun(struct scst_acg *acg, struct scst_device *dev,
+			      u64 lun, bool read_only)
 {
 	struct scst_acg_dev *acg_dev, *pos;
 	struct scst_session *sess;
@@ -387,6 +404,23 @@ int scst_acg_add_lun(struct scst_acg *acg, struct scst_device *dev, u64 lun,
 	return 0;
 }
 
+static void scst_lun_changed(u8 cmd, struct scst_acg *acg,
+			     struct scst_device *dev, u64 lun)
+{
+	scst_acg_changed(cmd, acg, (struct scst_nl_names){
+		.device = dev ? dev->name : NULL, .lun = lun, .has_lun = true });
+}
+
+int scst_acg_add_lun(struct scst_acg *acg, struct scst_device *dev, u64 lun,
+		     bool read_only)
+{
+	int res = __scst_acg_add_lun(acg, dev, lun, read_only);
+
+	if (!res)
+		scst_lun_changed(SCST_CMD_LUN_ADD, acg, dev, lun);
+	return res;
+}
+
 static void scst_acg_dev_destroy(struct scst_acg_dev *acg_dev)
 {
 	struct scst_acg *acg = acg_dev->acg;
@@ -414,6 +448,7 @@ int scst_acg_del_lun(struct scst_acg *acg, u64 lun)
 	if (!acg_dev)
 		return -ENOENT;
 	scst_acg_dev_destroy(acg_dev);
+	scst_lun_changed(SCST_CMD_LUN_DEL, acg, NULL, lun);
 	return 0;
 }
 
@@ -421,18 +456,30 @@ int scst_acg_replace_lun(struct scst_acg *acg, struct scst_device *dev,
 			 u64 lun, bool read_only)
 {
 	struct scst_acg_dev *acg_dev = scst_acg_find_lun(acg, lun);
+	int res;
 
 	if (acg_dev)
 		scst_acg_dev_destroy(acg_dev);
-	return scst_acg_add_lun(acg, dev, lun, read_only);
+	res = __scst_acg_add_lun(acg, dev, lun, read_only);
+	if (!res)
+		scst_lun_changed(SCST_CMD_LUN_REPLACE, acg, dev, lun);
+	else if (acg_dev)
+		scst_lun_changed(SCST_CMD_LUN_DEL, acg, NULL, lun);
+	return res;
 }
 
-void scst_acg_clear_luns(struct scst_acg *acg)
+static void __scst_acg_clear_luns(struct scst_acg *acg)
 {
 	struct scst_acg_dev *acg_dev, *tmp;
 
 	list_for_each_entry_safe(acg_dev, tmp, &acg->acg_devs, acg_list)
 		scst_acg_dev_destroy(acg_dev);
+}
+
+void scst_acg_clear_luns(struct scst_acg *acg)
+{
+	__scst_acg_clear_luns(acg);
+	scst_acg_changed(SCST_CMD_LUN_CLEAR, acg, (struct scst_nl_names){});
 }
 
 static struct scst_acn *scst_acg_find_init(struct scst_acg *acg,
@@ -473,6 +520,8 @@ int scst_acg_add_init(struct scst_acg *acg, const char *name)
 	}
 	list_add_tail(&acn->list, &acg->inits);
 	scst_tgt_rebind_sessions(acg->tgt);
+	scst_acg_changed(SCST_CMD_INITIATOR_ADD, acg,
+			 (struct scst_nl_names){ .initiator = name });
 	return 0;
 }
 
@@ -487,6 +536,8 @@ int scst_acg_del_init(struct scst_acg *acg, const char *name)
 	kfree(acn->name);
 	kfree(acn);
 	scst_tgt_rebind_sessions(acg->tgt);
+	scst_acg_changed(SCST_CMD_INITIATOR_DEL, acg,
+			 (struct scst_nl_names){ .initiator = name });
 	return 0;
 }
 
@@ -505,6 +556,9 @@ int scst_acg_move_init(struct scst_acg *from, struct scst_acg *to,
 		pr_warn("scst: cannot show initiator %s in group %s\n",
 			acn->name, to->name);
 	scst_tgt_rebind_sessions(from->tgt);
+	scst_acg_changed(SCST_CMD_INITIATOR_MOVE, from,
+			 (struct scst_nl_names){ .initiator = acn->name,
+						 .dest_group = to->name });
 	return 0;
 }
 
@@ -595,6 +649,8 @@ struct scst_tgt *scst_register_target(const struct scst_tgt_template *tgtt,
 	if (res)
 		goto out_unlock;
 	list_add_tail(&tgt->list, &drv->tgts);
+	scst_nl_config_changed(SCST_CMD_TARGET_ADD, &(struct scst_nl_names){
+		.driver = drv->tgtt->name, .target = tgt->name });
 	mutex_unlock(&scst_mutex);
 	return tgt;
 
@@ -619,7 +675,9 @@ void scst_unregister_target(struct scst_tgt *tgt)
 	list_del(&tgt->list);
 	list_for_each_entry_safe(acg, tmp, &tgt->acgs, list)
 		scst_acg_destroy(acg, true);
-	scst_acg_clear_luns(tgt->default_acg);
+	__scst_acg_clear_luns(tgt->default_acg);
+	scst_nl_config_changed(SCST_CMD_TARGET_DEL, &(struct scst_nl_names){
+		.driver = tgt->drv->tgtt->name, .target = tgt->name });
 	mutex_unlock(&scst_mutex);
 
 	scst_sysfs_tgt_del(tgt);
@@ -629,6 +687,119 @@ void scst_unregister_target(struct scst_tgt *tgt)
 	kfree(tgt);
 }
 EXPORT_SYMBOL_GPL(scst_unregister_target);
+
+/* The target using relative target port identifier @id, if any. */
+static struct scst_tgt *scst_rel_tgt_id_user(u16 id)
+{
+	struct scst_tgt_driver *drv;
+	struct scst_tgt *tgt;
+
+	list_for_each_entry(drv, &scst_tgt_driver_list, list)
+		list_for_each_entry(tgt, &drv->tgts, list)
+			if (tgt->rel_tgt_id == id)
+				return tgt;
+	return NULL;
+}
+
+/**
+ * scst_tgt_set_rel_tgt_id() - set the relative target port identifier
+ * @tgt: a registered target
+ * @id: the identifier, 1..65535
+ * @user: set to the target that already uses @id on -EEXIST
+ *
+ * SPC: relative port identifiers are unique within the SCSI device. Called
+ * with scst_mutex held, for sysfs and netlink alike.
+ *
+ * Return: 0, -EINVAL for 0 or -EEXIST.
+ */
+int scst_tgt_set_rel_tgt_id(struct scst_tgt *tgt, u16 id,
+			    struct scst_tgt **user)
+{
+	lockdep_assert_held(&scst_mutex);
+	if (!id)
+		return -EINVAL;
+	*user = scst_rel_tgt_id_user(id);
+	if (*user && *user != tgt)
+		return -EEXIST;
+	/* The data path reads it without the lock (INQUIRY VPD page 0x83). */
+	WRITE_ONCE(tgt->rel_tgt_id, id);
+	scst_nl_config_changed(SCST_CMD_TARGET_SET, &(struct scst_nl_names){
+		.driver = tgt->drv->tgtt->name, .target = tgt->name });
+	return 0;
+}
+
+/**
+ * scst_tgt_enable() - enable or disable a target through its driver
+ * @tgt: the target, pinned by the caller
+ * @enable: the new state
+ *
+ * Called without scst_mutex: the driver may call back into the core.
+ *
+ * Return: 0, -EOPNOTSUPP if the driver cannot, or the driver's error.
+ */
+int scst_tgt_enable(struct scst_tgt *tgt, bool enable)
+{
+	const struct scst_tgt_template *tgtt = tgt->drv->tgtt;
+	int res;
+
+	if (!tgtt->enable_target)
+		return -EOPNOTSUPP;
+	res = tgtt->enable_target(tgt, enable);
+	if (!res)
+		scst_nl_config_changed(SCST_CMD_TARGET_SET,
+				       &(struct scst_nl_names){
+					       .driver = tgtt->name,
+					       .target = tgt->name });
+	return res;
+}
+
+/* Whether the first word of @line is @verb. */
+static bool scst_verb_is(const char *line, const char *verb)
+{
+	size_t len = strlen(verb);
+
+	return !strncmp(line, verb, len) && (!line[len] || isspace(line[len]));
+}
+
+/**
+ * scst_tgtt_mgmt_verb_reserved() - a targets/<driver>/mgmt verb of the core
+ * @line: the management line
+ *
+ * Return: true for add_target and del_target, which do not go to mgmt_cmd.
+ */
+bool scst_tgtt_mgmt_verb_reserved(const char *line)
+{
+	line = skip_spaces(line);
+	return scst_verb_is(line, "add_target") ||
+	       scst_verb_is(line, "del_target");
+}
+
+/**
+ * scst_tgtt_mgmt_cmd() - pass a management line to the driver's mgmt_cmd
+ * @tgtt: the driver, pinned by the caller, with a mgmt_cmd
+ * @line: the line, e.g. "add_session TARGET NAME"
+ *
+ * Called without scst_mutex: the driver calls back into the core.
+ *
+ * Return: 0 or a negative errno.
+ */
+int scst_tgtt_mgmt_cmd(const struct scst_tgt_template *tgtt, const char *line)
+{
+	char *copy;
+	int res;
+
+	/* The driver may cut up its copy while parsing it. */
+	copy = kstrdup(line, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	res = tgtt->mgmt_cmd(copy);
+	kfree(copy);
+	if (!res)
+		scst_nl_config_changed(SCST_CMD_DRIVER_MGMT,
+				       &(struct scst_nl_names){
+					       .driver = tgtt->name });
+	return res;
+}
 
 void scst_tgt_set_priv(struct scst_tgt *tgt, void *priv)
 {
@@ -685,6 +856,7 @@ struct scst_session *scst_register_session(struct scst_tgt *tgt,
 		goto out_detach;
 	sess->sysfs_added = true;
 	list_add_tail(&sess->list, &tgt->sessions);
+	scst_nl_sess_event(SCST_EVENT_SESSION_UP, sess);
 	mutex_unlock(&scst_mutex);
 	return sess;
 
@@ -710,6 +882,7 @@ void scst_unregister_session(struct scst_session *sess)
 
 	mutex_lock(&scst_mutex);
 	list_del(&sess->list);
+	scst_nl_sess_event(SCST_EVENT_SESSION_DOWN, sess);
 	mutex_unlock(&scst_mutex);
 
 	sess->shutdown_done = &done;
@@ -901,6 +1074,9 @@ struct scst_device *scst_register_virtual_device(const struct scst_dev_type *dev
 		goto out_detach;
 	list_add_tail(&dev->list, &scst_device_list);
 	list_add_tail(&dev->drv_list, &drv->devs);
+	scst_nl_dev_event(SCST_EVENT_DEVICE_ADDED, dev);
+	scst_nl_config_changed(SCST_CMD_DEVICE_ADD, &(struct scst_nl_names){
+		.handler = devt->name, .device = dev->name });
 	mutex_unlock(&scst_mutex);
 	return dev;
 
@@ -927,6 +1103,9 @@ void scst_unregister_virtual_device(struct scst_device *dev)
 		scst_acg_dev_destroy(acg_dev);
 	list_del(&dev->list);
 	list_del(&dev->drv_list);
+	scst_nl_dev_event(SCST_EVENT_DEVICE_REMOVED, dev);
+	scst_nl_config_changed(SCST_CMD_DEVICE_DEL, &(struct scst_nl_names){
+		.handler = dev->devt->name, .device = dev->name });
 	if (dev->devt->detach)
 		dev->devt->detach(dev);
 	mutex_unlock(&scst_mutex);
@@ -960,6 +1139,7 @@ EXPORT_SYMBOL_GPL(scst_dev_lu);
 void scst_dev_capacity_changed(struct scst_device *dev)
 {
 	scst_ua_add_all_dev(dev, SCST_AQ_CAPACITY_CHANGED, NULL);
+	scst_nl_dev_event(SCST_EVENT_DEVICE_RESIZED, dev);
 }
 EXPORT_SYMBOL_GPL(scst_dev_capacity_changed);
 
@@ -1018,9 +1198,14 @@ static int __init scst_init(void)
 	res = scst_sysfs_init();
 	if (res)
 		goto out_tm;
+	res = scst_nl_init();
+	if (res)
+		goto out_sysfs;
 	pr_info("scst: SCSI target core loaded\n");
 	return 0;
 
+out_sysfs:
+	scst_sysfs_exit();
 out_tm:
 	scst_tm_exit();
 out_mem:
@@ -1034,6 +1219,7 @@ out_wq:
 
 static void __exit scst_exit(void)
 {
+	scst_nl_exit();
 	scst_sysfs_exit();
 	scst_tm_exit();
 	scst_mem_exit();

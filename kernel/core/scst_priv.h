@@ -27,6 +27,7 @@
 #include "scst_cdb.h"
 #include "scst_spc.h"
 
+#define SCST_VERSION		"0.1.0"	/* sysfs version, netlink SCST_A_VERSION */
 #define SCST_SYSFS_ROOT		"scst_tgt"
 #define SCST_DEFAULT_THREADS	4
 #define SCST_MAX_UA		16
@@ -273,6 +274,12 @@ int scst_acg_del_init(struct scst_acg *acg, const char *name);
 int scst_acg_move_init(struct scst_acg *from, struct scst_acg *to,
 		       const char *name);
 bool scst_wildcard_match(const char *pattern, const char *name);
+int scst_tgt_set_rel_tgt_id(struct scst_tgt *tgt, u16 id,
+			    struct scst_tgt **user);
+/* scst_main.c: called without scst_mutex */
+int scst_tgt_enable(struct scst_tgt *tgt, bool enable);
+bool scst_tgtt_mgmt_verb_reserved(const char *line);
+int scst_tgtt_mgmt_cmd(const struct scst_tgt_template *tgtt, const char *line);
 
 /* scst_targ.c: the command state machine */
 extern atomic_t scst_cmd_count;
@@ -320,5 +327,21 @@ int scst_sysfs_dev_driver_add(struct scst_dev_driver *drv);
 void scst_sysfs_dev_driver_del(struct scst_dev_driver *drv);
 int scst_sysfs_dev_add(struct scst_device *dev);
 void scst_sysfs_dev_del(struct scst_device *dev);
+bool scst_dev_name_ok(const char *name);
+bool scst_mgmt_name_ok(const char *name);
+
+/* scst_netlink.c: the "scst" generic netlink family and its events */
+struct scst_nl_names {		/* what an event names; NULL: nothing */
+	const char *handler, *device, *driver, *target, *group, *dest_group;
+	const char *initiator;
+	u32 lun;
+	bool has_lun;
+};
+
+int scst_nl_init(void);
+void scst_nl_exit(void);
+void scst_nl_config_changed(u8 cmd, const struct scst_nl_names *names);
+void scst_nl_dev_event(u8 event, struct scst_device *dev);
+void scst_nl_sess_event(u8 event, struct scst_session *sess);
 
 #endif /* SCST_PRIV_H */

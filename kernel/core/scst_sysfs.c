@@ -77,7 +77,7 @@
 #include <linux/sysfs.h>
 #include "scst_priv.h"
 
-#define SCST_SYSFS_VERSION	"0.1.0"
+#define SCST_SYSFS_VERSION	SCST_VERSION
 
 /* scstadmin saves the attributes marked like this into its config file. */
 #define SCST_SYSFS_KEY_MARK	"[key]"
@@ -127,14 +127,6 @@ static bool scst_words_left(const char *p)
 	return *skip_spaces(p);
 }
 
-/* Whether the first word of @line is @verb. */
-static bool scst_verb_is(const char *line, const char *verb)
-{
-	size_t len = strlen(verb);
-
-	return !strncmp(line, verb, len) && (!line[len] || isspace(line[len]));
-}
-
 /*
  * Whether @name can name a file or directory next to the @reserved ones:
  * kernfs names cannot contain '/', and "." or ".." would hide the real
@@ -146,6 +138,17 @@ static bool scst_sysfs_name_ok(const char *name,
 	return *name && !strchr(name, '/') && strcmp(name, ".") &&
 	       strcmp(name, "..") && strlen(name) < SCST_MAX_NAME &&
 	       match_string(reserved, -1, name) < 0;
+}
+
+/* Names netlink accepts exactly when the mgmt files here do. */
+bool scst_dev_name_ok(const char *name)
+{
+	return scst_sysfs_name_ok(name, scst_handler_files);
+}
+
+bool scst_mgmt_name_ok(const char *name)
+{
+	return scst_sysfs_name_ok(name, scst_mgmt_files);
 }
 
 /*
@@ -849,7 +852,7 @@ static ssize_t scst_tgtt_mgmt_store(struct kobject *kobj,
 				    const char *buf, size_t count)
 {
 	const struct scst_tgt_template *tgtt = scst_to_tgt_driver(kobj)->tgtt;
-	char *line, *cmd, *p, *verb, *name, *copy;
+	char *line, *cmd, *p, *verb, *name;
 	bool add;
 	int res = -EINVAL;
 
@@ -861,21 +864,13 @@ static ssize_t scst_tgtt_mgmt_store(struct kobject *kobj,
 		scst_sysfs_err(kobj, "mgmt", "empty command");
 		goto out;
 	}
-	if (!scst_verb_is(cmd, "add_target") &&
-	    !scst_verb_is(cmd, "del_target")) {
+	if (!scst_tgtt_mgmt_verb_reserved(cmd)) {
 		if (!tgtt->mgmt_cmd) {
 			scst_sysfs_err(kobj, "mgmt", "unknown command \"%s\", expected add_target or del_target",
 				       cmd);
 			goto out;
 		}
-		/* The driver may cut up its copy while parsing it. */
-		copy = kstrdup(cmd, GFP_KERNEL);
-		if (!copy) {
-			res = -ENOMEM;
-			goto out;
-		}
-		res = tgtt->mgmt_cmd(copy);
-		kfree(copy);
+		res = scst_tgtt_mgmt_cmd(tgtt, cmd);
 		if (res)
 			scst_sysfs_err(kobj, "mgmt", "\"%s\": %pe", cmd,
 				       ERR_PTR(res));
@@ -1031,7 +1026,7 @@ static ssize_t scst_tgt_enabled_store(struct kobject *kobj,
 		return res;
 	}
 	/* No lock: like add_target(), this may call back into the core. */
-	res = tgtt->enable_target(tgt, enable);
+	res = scst_tgt_enable(tgt, enable);
 	if (res) {
 		scst_sysfs_err(kobj, "enabled", "%s the target: %pe",
 			       enable ? "enabling" : "disabling", ERR_PTR(res));
@@ -1048,19 +1043,6 @@ static ssize_t scst_tgt_rel_tgt_id_show(struct kobject *kobj,
 	if (!id)
 		return sysfs_emit(buf, "0\n");
 	return sysfs_emit(buf, "%u\n" SCST_SYSFS_KEY_MARK "\n", id);
-}
-
-/* The target using relative target port identifier @id, if any. */
-static struct scst_tgt *scst_rel_tgt_id_user(u16 id)
-{
-	struct scst_tgt_driver *drv;
-	struct scst_tgt *tgt;
-
-	list_for_each_entry(drv, &scst_tgt_driver_list, list)
-		list_for_each_entry(tgt, &drv->tgts, list)
-			if (tgt->rel_tgt_id == id)
-				return tgt;
-	return NULL;
 }
 
 static ssize_t scst_tgt_rel_tgt_id_store(struct kobject *kobj,
@@ -1082,16 +1064,10 @@ static ssize_t scst_tgt_rel_tgt_id_store(struct kobject *kobj,
 		res = -ENODEV;
 		goto out_unlock;
 	}
-	/* SPC: relative port identifiers are unique within the SCSI device. */
-	user = scst_rel_tgt_id_user(id);
-	if (user && user != tgt) {
+	res = scst_tgt_set_rel_tgt_id(tgt, id, &user);
+	if (res == -EEXIST)
 		scst_sysfs_err(kobj, "rel_tgt_id", "%u is already used by target %s",
 			       id, user->name);
-		res = -EEXIST;
-		goto out_unlock;
-	}
-	/* The data path reads it without the lock (INQUIRY VPD page 0x83). */
-	WRITE_ONCE(tgt->rel_tgt_id, id);
 out_unlock:
 	mutex_unlock(&scst_mutex);
 	return res ? res : count;

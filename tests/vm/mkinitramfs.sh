@@ -64,6 +64,7 @@ kmod_links=(/usr/sbin/modprobe /usr/sbin/insmod /usr/sbin/rmmod /usr/sbin/lsmod
 userspace_bins=(
 	"$top/build/userspace/userspace/scstadmd/scstadmd"
 	"$top/build/userspace/userspace/scstadmin/scstadmin"
+	"$top/build/userspace/userspace/scstnl/scstnl"
 )
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
