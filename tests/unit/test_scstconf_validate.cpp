@@ -1,0 +1,214 @@
+// Semantic checks.
+#include <gtest/gtest.h>
+
+#include "scstconf/json.hpp"
+#include "scstconf/parser.hpp"
+#include "scstconf/validate.hpp"
+#include "scstconf_test_util.hpp"
+
+using namespace scstconf;
+
+namespace {
+
+std::vector<Error> check(std::string_view text)
+{
+	auto r = parse_conf(text, "v.conf");
+	EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+	return r.ok() ? validate(*r) : std::vector<Error>{};
+}
+
+// The only error of `text`.
+Error one_error(std::string_view text)
+{
+	auto errors = check(text);
+	EXPECT_EQ(errors.size(), 1u) << text;
+	if (errors.size() != 1)
+		for (const auto &e : errors)
+			std::cerr << "  " << e.to_string() << "\n";
+	return errors.empty() ? Error{} : errors.front();
+}
+
+const char kDevices[] =
+	"HANDLER vdisk_fileio {\n DEVICE disk01 {\n  filename /d1\n }\n}\n"
+	"HANDLER vdisk_nullio {\n DEVICE null0\n}\n";  // lines 1-8
+
+}  // namespace
+
+TEST(ScstconfValidate, SampleAndRandomConfigsAreValid)
+{
+	EXPECT_TRUE(validate(scstconf_test::sample()).empty());
+	for (unsigned seed = 0; seed < 200; ++seed) {
+		auto errors = validate(scstconf_test::RandomConfig(seed).make());
+		ASSERT_TRUE(errors.empty()) << "seed " << seed << ": " << errors.front().to_string();
+	}
+}
+
+TEST(ScstconfValidate, LunNamesAnExistingDevice)
+{
+	const Error e = one_error(std::string(kDevices) +
+				  "TARGET_DRIVER iscsi {\n TARGET t1 {\n  LUN 3 disk9\n }\n}\n");
+	EXPECT_EQ(e.file, "v.conf");
+	EXPECT_EQ(e.line, 11);
+	EXPECT_EQ(e.column, 3);
+	EXPECT_EQ(e.field, "TARGET_DRIVER iscsi/TARGET t1/LUN 3/device");
+	EXPECT_EQ(e.to_string(),
+		  "v.conf:11:3: TARGET_DRIVER iscsi/TARGET t1/LUN 3/device: no device \"disk9\" is defined");
+}
+
+TEST(ScstconfValidate, LunNumbers)
+{
+	Error e = one_error(std::string(kDevices) +
+			    "TARGET_DRIVER iscsi {\n TARGET t1 {\n  LUN 16384 disk01\n }\n}\n");
+	EXPECT_EQ(e.field, "TARGET_DRIVER iscsi/TARGET t1/LUN 16384/number");
+	e = one_error(std::string(kDevices) +
+		      "TARGET_DRIVER iscsi {\n TARGET t1 {\n  LUN 0 disk01\n  LUN 0 null0\n }\n}\n");
+	EXPECT_EQ(e.line, 12);
+	EXPECT_EQ(e.message, "LUN number used twice (first at line 11)");
+	// The same number in the default group and in a group is fine.
+	EXPECT_TRUE(check(std::string(kDevices) +
+			  "TARGET_DRIVER iscsi {\n TARGET t1 {\n  LUN 0 disk01\n  GROUP g {\n   LUN 0 null0\n  }\n }\n}\n")
+			    .empty());
+	e = one_error(std::string(kDevices) +
+		      "TARGET_DRIVER iscsi {\n TARGET t1 {\n  GROUP g {\n   LUN 1 disk01\n   LUN 1 disk01\n  }\n }\n}\n");
+	EXPECT_EQ(e.field, "TARGET_DRIVER iscsi/TARGET t1/GROUP g/LUN 1/number");
+}
+
+TEST(ScstconfValidate, LunParameters)
+{
+	Error e = one_error(std::string(kDevices) +
+			    "TARGET_DRIVER iscsi {\n TARGET t1 {\n  LUN 0 disk01 {\n   read_only maybe\n  }\n }\n}\n");
+	EXPECT_EQ(e.field, "TARGET_DRIVER iscsi/TARGET t1/LUN 0/read_only");
+	e = one_error(std::string(kDevices) +
+		      "TARGET_DRIVER iscsi {\n TARGET t1 {\n  LUN 0 disk01 {\n   bogus 1\n  }\n }\n}\n");
+	EXPECT_EQ(e.field, "TARGET_DRIVER iscsi/TARGET t1/LUN 0/bogus");
+}
+
+TEST(ScstconfValidate, DeviceNamesUniqueAcrossHandlers)
+{
+	// The parser refuses this already; a config from JSON gets here.
+	auto c = from_json(R"({"handlers": [
+		{"name": "vdisk_nullio", "devices": [{"name": "d"}]},
+		{"name": "vdisk_fileio", "devices": [{"name": "d", "attributes": {"filename": "/f"}}]}]})");
+	ASSERT_TRUE(c.ok());
+	auto errors = validate(*c);
+	ASSERT_EQ(errors.size(), 1u);
+	EXPECT_EQ(errors[0].field, "HANDLER vdisk_fileio/DEVICE d");
+	EXPECT_EQ(errors[0].line, 0);
+	EXPECT_EQ(errors[0].message, "another device has this name");
+}
+
+TEST(ScstconfValidate, Names)
+{
+	for (const char *bad : {"\"a/b\"", "\"a b\"", "mgmt", ".", "..", "type"}) {
+		auto errors = check(std::string("HANDLER vdisk_nullio {\n DEVICE ") + bad + "\n}\n");
+		ASSERT_EQ(errors.size(), 1u) << bad;
+		EXPECT_EQ(errors[0].line, 2);
+		EXPECT_EQ(errors[0].field.substr(errors[0].field.size() - 5), "/name") << bad;
+	}
+	EXPECT_EQ(check("HANDLER vdisk_nullio {\n DEVICE " + std::string(256, 'x') + "\n}\n").size(), 1u);
+	EXPECT_TRUE(check("HANDLER vdisk_nullio {\n DEVICE " + std::string(255, 'x') + "\n}\n").empty());
+	EXPECT_EQ(one_error("TARGET_DRIVER d {\n TARGET \"t/1\"\n}\n").field, "TARGET_DRIVER d/TARGET t/1/name");
+	EXPECT_EQ(one_error("TARGET_DRIVER d {\n TARGET t {\n  GROUP mgmt\n }\n}\n").line, 3);
+}
+
+TEST(ScstconfValidate, VdiskParameters)
+{
+	Error e = one_error("HANDLER vdisk_fileio {\n DEVICE d {\n  blocksize 4096\n }\n}\n");
+	EXPECT_EQ(e.line, 2);
+	EXPECT_EQ(e.field, "HANDLER vdisk_fileio/DEVICE d/filename");
+	EXPECT_EQ(e.message, "vdisk_fileio needs a filename");
+	e = one_error("HANDLER vdisk_blockio {\n DEVICE d {\n  filename /dev/sdb\n  size_mb 10\n }\n}\n");
+	EXPECT_EQ(e.line, 4);
+	EXPECT_EQ(e.field, "HANDLER vdisk_blockio/DEVICE d/size_mb");
+	EXPECT_NE(e.message.find("not a parameter of vdisk_blockio"), std::string::npos);
+	EXPECT_EQ(one_error("HANDLER vdisk_nullio {\n DEVICE d {\n  blocksize 1000\n }\n}\n").message,
+		  "expected 512, 1024, 2048 or 4096");
+	EXPECT_EQ(one_error("HANDLER vdisk_nullio {\n DEVICE d {\n  read_only 2\n }\n}\n").message,
+		  "expected 0 or 1");
+	EXPECT_EQ(one_error("HANDLER vdisk_nullio {\n DEVICE d {\n  size_mb 0\n }\n}\n").line, 3);
+	EXPECT_EQ(one_error("HANDLER vdisk_nullio {\n DEVICE d {\n  size 12Q\n }\n}\n").line, 3);
+	EXPECT_EQ(one_error("HANDLER vdisk_nullio {\n DEVICE d {\n  usn 12345678901234567\n }\n}\n").line, 3);
+	EXPECT_EQ(one_error("HANDLER vdisk_fileio {\n DEVICE d {\n  filename rel/path\n }\n}\n").message,
+		  "expected an absolute path");
+	EXPECT_EQ(one_error("HANDLER vdisk_fileio {\n DEVICE d {\n  filename /a\n  filename /b\n }\n}\n")
+			  .message,
+		  "given more than once (first at line 3)");
+	EXPECT_EQ(one_error("HANDLER vdisk_fileio {\n DEVICE d {\n  filename \"/a;b\"\n }\n}\n").message,
+		  "a parameter value cannot contain ';' (the mgmt separator)");
+	EXPECT_TRUE(check("HANDLER vdisk_nullio {\n DEVICE d {\n  size 2G\n  read_only y\n  usn abc\n }\n}\n")
+			    .empty());
+	// Handlers this library knows nothing about are not checked.
+	EXPECT_TRUE(check("HANDLER dev_disk {\n DEVICE 1:0:0:0 {\n  whatever 1\n }\n}\n").empty());
+}
+
+TEST(ScstconfValidate, Initiators)
+{
+	Error e = one_error(
+		"TARGET_DRIVER d {\n TARGET t {\n  GROUP a {\n   INITIATOR i1\n  }\n  GROUP b {\n   INITIATOR i1\n  }\n }\n}\n");
+	EXPECT_EQ(e.line, 7);
+	EXPECT_EQ(e.field, "TARGET_DRIVER d/TARGET t/GROUP b/INITIATOR i1");
+	EXPECT_EQ(e.message, "the initiator is already in a group of this target (first at line 4)");
+	// sysfs mgmt commands split at blanks.
+	e = one_error("TARGET_DRIVER d {\n TARGET t {\n  GROUP a {\n   INITIATOR \"client 1\"\n  }\n }\n}\n");
+	EXPECT_EQ(e.line, 4);
+	// The same initiator in two targets is fine.
+	EXPECT_TRUE(check("TARGET_DRIVER d {\n TARGET t {\n  GROUP a {\n   INITIATOR i1\n  }\n }\n"
+			  " TARGET u {\n  GROUP a {\n   INITIATOR i1\n  }\n }\n}\n")
+			    .empty());
+}
+
+TEST(ScstconfValidate, TargetAttributes)
+{
+	EXPECT_EQ(one_error("TARGET_DRIVER d {\n TARGET t {\n  enabled yes\n }\n}\n").field,
+		  "TARGET_DRIVER d/TARGET t/enabled");
+	EXPECT_EQ(one_error("TARGET_DRIVER d {\n enabled 2\n}\n").field, "TARGET_DRIVER d/enabled");
+	EXPECT_EQ(one_error("TARGET_DRIVER d {\n TARGET t {\n  rel_tgt_id 0\n }\n}\n").message,
+		  "expected a number in 1..65535");
+	Error e = one_error(
+		"TARGET_DRIVER d {\n TARGET t {\n  rel_tgt_id 5\n }\n}\nTARGET_DRIVER e {\n TARGET u {\n  rel_tgt_id 5\n }\n}\n");
+	EXPECT_EQ(e.line, 8);
+	EXPECT_EQ(e.message, "another target has this rel_tgt_id (first at line 3)");
+	// IncomingUser may repeat (policy), enabled may not.
+	EXPECT_TRUE(check("TARGET_DRIVER iscsi {\n TARGET t {\n  IncomingUser \"a 1\"\n  IncomingUser \"b 2\"\n }\n}\n")
+			    .empty());
+	EXPECT_EQ(one_error("TARGET_DRIVER iscsi {\n TARGET t {\n  enabled 1\n  enabled 0\n }\n}\n").line, 4);
+}
+
+TEST(ScstconfValidate, AttributeNamesAndValues)
+{
+	auto c = from_json(R"({"attributes": {"a b": "1", "x": "line\nbreak"}})");
+	ASSERT_TRUE(c.ok());
+	auto errors = validate(*c);
+	ASSERT_EQ(errors.size(), 2u);
+	EXPECT_EQ(errors[0].field, "a b");
+	EXPECT_EQ(errors[1].field, "x");
+}
+
+TEST(ScstconfValidate, DeviceGroups)
+{
+	Error e = one_error(std::string(kDevices) + "DEVICE_GROUP dg {\n DEVICE nosuch\n}\n");
+	EXPECT_EQ(e.line, 10);
+	EXPECT_EQ(e.field, "DEVICE_GROUP dg/DEVICE nosuch");
+	e = one_error(std::string(kDevices) +
+		      "DEVICE_GROUP dg {\n DEVICE disk01\n}\nDEVICE_GROUP dg2 {\n DEVICE disk01\n}\n");
+	EXPECT_EQ(e.line, 13);
+	EXPECT_EQ(e.message, "the device is already in a DEVICE_GROUP (first at line 10)");
+	e = one_error("DEVICE_GROUP dg {\n TARGET_GROUP a {\n  group_id 1\n }\n TARGET_GROUP b {\n  group_id 1\n }\n}\n");
+	EXPECT_EQ(e.line, 6);
+	EXPECT_EQ(one_error("DEVICE_GROUP dg {\n TARGET_GROUP a {\n  state sleepy\n }\n}\n").field,
+		  "DEVICE_GROUP dg/TARGET_GROUP a/state");
+	EXPECT_EQ(one_error("DEVICE_GROUP dg {\n TARGET_GROUP a {\n  TARGET t {\n   rel_tgt_id x\n  }\n }\n}\n")
+			  .field,
+		  "DEVICE_GROUP dg/TARGET_GROUP a/TARGET t/rel_tgt_id");
+}
+
+TEST(ScstconfValidate, ReportsEveryError)
+{
+	auto errors = check("HANDLER vdisk_fileio {\n DEVICE a\n DEVICE b\n}\n"
+			    "TARGET_DRIVER d {\n TARGET t {\n  LUN 0 x\n  LUN 1 y\n }\n}\n");
+	ASSERT_EQ(errors.size(), 4u);
+	EXPECT_EQ(errors[0].line, 2);
+	EXPECT_EQ(errors[1].line, 3);
+	EXPECT_EQ(errors[2].line, 7);
+	EXPECT_EQ(errors[3].line, 8);
+}
