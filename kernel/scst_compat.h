@@ -56,7 +56,10 @@ static inline struct nlattr **scst_genl_dump_attrs(struct netlink_callback *cb)
  */
 #ifdef __KERNEL__
 #include <linux/blkdev.h>
+#include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 
 struct scst_bdev_handle {
 	struct block_device *bdev;
@@ -105,6 +108,55 @@ static inline void scst_bdev_close(struct scst_bdev_handle *h)
 	blkdev_put(h->bdev, h->mode);
 #endif
 	h->bdev = NULL;
+}
+
+/*
+ * A shrinker: register_shrinker() of a caller-provided struct on 6.1,
+ * shrinker_alloc() + shrinker_register() on 6.12. Returns an ERR_PTR().
+ */
+typedef unsigned long (*scst_shrink_fn)(struct shrinker *s,
+					struct shrink_control *sc);
+
+static inline struct shrinker *scst_shrinker_create(const char *name,
+						    scst_shrink_fn count,
+						    scst_shrink_fn scan)
+{
+	struct shrinker *s;
+#ifdef SCST_HAVE_SHRINKER_ALLOC
+	s = shrinker_alloc(0, "%s", name);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	shrinker_register(s);
+#else
+	int res;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	res = register_shrinker(s, "%s", name);
+	if (res) {
+		kfree(s);
+		return ERR_PTR(res);
+	}
+#endif
+	return s;
+}
+
+/* Unregister @s; its callbacks have returned and will not run again. */
+static inline void scst_shrinker_destroy(struct shrinker *s)
+{
+#ifdef SCST_HAVE_SHRINKER_ALLOC
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
+#endif
 }
 #endif /* __KERNEL__ */
 

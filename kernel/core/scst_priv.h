@@ -217,6 +217,7 @@ struct scst_cmd {
 	struct scatterlist *sg;
 	unsigned int sg_cnt;
 	bool tgt_sg;			/* buffer owned by the target driver */
+	struct scst_sgv_obj *sgv;	/* SGV cache object holding sg, or NULL */
 
 	u8 status;
 	u8 sense[SCST_SENSE_BUFFERSIZE];
@@ -296,7 +297,9 @@ void scst_ua_clear(struct scst_tgt_dev *tgt_dev);
 int scst_targ_init(void);
 void scst_targ_exit(void);
 
-/* scst_mem.c: data buffers */
+/* scst_mem.c: data buffers, recycled by the SGV cache */
+struct scst_sgv_obj;
+extern const struct attribute_group scst_sgv_attr_group;	/* sgv/ */
 int scst_alloc_buffer(struct scst_cmd *cmd, gfp_t gfp);
 void scst_free_buffer(struct scst_cmd *cmd);
 int scst_mem_init(void);

@@ -4,6 +4,7 @@
  * way SCST's scripts expect:
  *
  *   version, active_commands
+ *   sgv/                   stats, global_stats, flush (scst_mem.c)
  *   handlers/<handler>/    mgmt, type, <device> -> devices/<device>
  *   devices/<device>/      handler ->, type, size, blocksize, read_only,
  *                          exported/export<N> -> a LUN, the handler's files
@@ -1979,6 +1980,9 @@ int scst_sysfs_init(void)
 	if (!scst_root_kobj)
 		return -ENOMEM;
 	res = sysfs_create_files(scst_root_kobj, scst_root_attrs);
+	if (res)
+		goto out_root;
+	res = sysfs_create_group(scst_root_kobj, &scst_sgv_attr_group);
 	if (res)
 		goto out_root;
 	res = -ENOMEM;

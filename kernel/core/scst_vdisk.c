@@ -10,8 +10,10 @@
  *
  * I/O paths:
  *  - nullio: no backing store, writes are dropped. Reads leave the buffer
- *    as the core allocated it: fastest, but the initiator then sees
- *    whatever the freshly allocated pages held. zero_read=1 clears it.
+ *    as it is: fastest, the initiator sees its own memory (scst_local) or
+ *    the core's zeroed pages. zero_read=1 always clears it; a buffer the
+ *    core recycled, which may hold another initiator's data, is cleared
+ *    anyway (scst_sgv.h).
  *    exec() takes no lock, allocates nothing and may run in atomic context.
  *  - fileio, buffered: synchronous vfs_iter_read()/vfs_iter_write() in
  *    exec(), which runs in the device's thread pool. The page cache makes
@@ -57,6 +59,7 @@
 #include "scst_compat.h"
 #include "scst.h"
 #include "scst_cdb.h"
+#include "scst_sgv.h"
 #include "scst_spc.h"
 
 #define VDISK_VENDOR		"SCST"
@@ -764,7 +767,7 @@ static enum scst_exec_res vdisk_nullio_exec(struct scst_cmd *cmd)
 	case SCST_OP_READ_16:
 		vd = vdisk_cmd_vd(cmd);
 		len = vdisk_xfer_len(vd, cmd);
-		if (vd->zero_read && len)
+		if ((vd->zero_read || scst_cmd_buf_stale(cmd)) && len)
 			sg_zero_buffer(scst_cmd_get_sg(cmd),
 				       scst_cmd_get_sg_cnt(cmd), len, 0);
 		scst_set_resp_data_len(cmd, len);
