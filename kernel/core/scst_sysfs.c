@@ -77,6 +77,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "scst_priv.h"
+#include "uapi/scst_netlink.h"
 
 #define SCST_SYSFS_VERSION	SCST_VERSION
 
@@ -211,6 +212,13 @@ static int scst_parse_lun_params(struct kobject *kobj, const char *verb,
 		*read_only = value[0] == '1';
 	}
 	return 0;
+}
+
+/* kobj_sysfs_ops.show, for the sysfs_ops that wrap its store. */
+static ssize_t scst_kobj_attr_show(struct kobject *kobj, struct attribute *attr,
+				   char *buf)
+{
+	return kobj_sysfs_ops.show(kobj, attr, buf);
 }
 
 /* A core file that a driver's own file of the same name replaces. */
@@ -1109,8 +1117,31 @@ static void scst_tgt_release(struct kobject *kobj)
 }
 
 /* No default files: scst_sysfs_tgt_add() adds them once the rest is there. */
+/*
+ * A successful write to one of the driver's files of a target is a
+ * configuration change for netlink listeners, as TARGET_SET is.
+ */
+static ssize_t scst_tgt_attr_store(struct kobject *kobj, struct attribute *attr,
+				   const char *buf, size_t count)
+{
+	const struct scst_tgt *tgt = scst_to_tgt(kobj);
+	ssize_t res = kobj_sysfs_ops.store(kobj, attr, buf, count);
+
+	if (res >= 0 && scst_attr_overridden(tgt->drv->tgtt->tgt_attrs, attr))
+		scst_nl_config_changed(SCST_CMD_TARGET_SET,
+				       &(struct scst_nl_names){
+					       .driver = tgt->drv->tgtt->name,
+					       .target = tgt->name });
+	return res;
+}
+
+static const struct sysfs_ops scst_tgt_sysfs_ops = {
+	.show = scst_kobj_attr_show,
+	.store = scst_tgt_attr_store,
+};
+
 static const struct kobj_type scst_tgt_ktype = {
-	.sysfs_ops = &kobj_sysfs_ops,
+	.sysfs_ops = &scst_tgt_sysfs_ops,
 	.release = scst_tgt_release,
 };
 
@@ -1854,8 +1885,32 @@ static void scst_dev_release(struct kobject *kobj)
 	complete(&scst_to_dev(kobj)->kobj_released);
 }
 
+/*
+ * A successful write to one of the handler's files of a device (e.g.
+ * resync_size) is a configuration change for netlink listeners, as
+ * DEVICE_SET is.
+ */
+static ssize_t scst_dev_attr_store(struct kobject *kobj, struct attribute *attr,
+				   const char *buf, size_t count)
+{
+	const struct scst_device *dev = scst_to_dev(kobj);
+	ssize_t res = kobj_sysfs_ops.store(kobj, attr, buf, count);
+
+	if (res >= 0 && scst_attr_overridden(dev->devt->dev_attrs, attr))
+		scst_nl_config_changed(SCST_CMD_DEVICE_SET,
+				       &(struct scst_nl_names){
+					       .handler = dev->devt->name,
+					       .device = dev->name });
+	return res;
+}
+
+static const struct sysfs_ops scst_dev_sysfs_ops = {
+	.show = scst_kobj_attr_show,
+	.store = scst_dev_attr_store,
+};
+
 static const struct kobj_type scst_dev_ktype = {
-	.sysfs_ops = &kobj_sysfs_ops,
+	.sysfs_ops = &scst_dev_sysfs_ops,
 	.release = scst_dev_release,
 	.default_groups = scst_dev_groups,
 };

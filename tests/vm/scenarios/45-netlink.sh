@@ -62,6 +62,12 @@ check "device-set fd0 resync_size" "$NL" device-set fd0 resync_size 1
 check "fd0 has the new size" has "size=8388608" "$NL" device-get fd0
 check "sysfs agrees" bash -c "head -n1 $SCST/devices/fd0/size | grep -qx 8388608"
 check "DEVICE_RESIZED event" event "^event=DEVICE_RESIZED device=fd0 .*size=8388608"
+dd if=/dev/zero of=/srv/f0.img bs=1M count=0 seek=12 2>/dev/null
+echo 1 >"$SCST/devices/fd0/resync_size"
+# The second DEVICE_SET of fd0: the first one was the netlink device-set.
+check "CONFIG_CHANGED after a write to a handler's sysfs file" \
+	wait_for "[ \$(grep -c '^event=CONFIG_CHANGED cmd=DEVICE_SET handler=vdisk_fileio device=fd0' mon.log) -eq 2 ]" 10
+check "netlink sees the size set through sysfs" has "size=12582912" "$NL" device-get fd0
 check "device-set of a read-only attribute fails" fails_with "no such writable attribute" "$NL" device-set nd0 size_mb 5
 
 # ---- LUNs, groups, initiators ----
