@@ -31,6 +31,9 @@
  *  - Attribute values of devices and targets are the strings their sysfs
  *    files show and accept (SCST_A_ATTR nests SCST_A_ATTR_NAME and
  *    SCST_A_ATTR_VALUE), so new handler attributes need no protocol change.
+ *    In replies, SCST_A_ATTR_KEY in SCST_A_ATTR marks a value that is
+ *    configuration (given at creation or not the default: the "[key]" line
+ *    of the sysfs file), what a saved configuration file holds.
  */
 #ifndef _UAPI_SCST_NETLINK_H
 #define _UAPI_SCST_NETLINK_H
@@ -128,6 +131,7 @@ enum scst_nl_attr {
 	SCST_A_ACTIVE_COMMANDS,		/* u32 */
 	SCST_A_CMD,			/* u8: enum scst_nl_cmd (events) */
 	SCST_A_PAD,
+	SCST_A_ATTR_KEY,		/* flag in SCST_A_ATTR (replies only) */
 
 	__SCST_A_MAX,
 };

@@ -50,6 +50,7 @@ static atomic_t scst_nl_generation = ATOMIC_INIT(1);
 static const struct nla_policy scst_nl_attr_policy[SCST_A_MAX + 1] = {
 	[SCST_A_ATTR_NAME]	= SCST_NL_STR(SCST_NL_NAME_MAX),
 	[SCST_A_ATTR_VALUE]	= SCST_NL_STR(SCST_NL_VALUE_MAX),
+	[SCST_A_ATTR_KEY]	= { .type = NLA_REJECT },
 };
 
 static const struct nla_policy scst_nl_policy[SCST_A_MAX + 1] = {
@@ -63,6 +64,7 @@ static const struct nla_policy scst_nl_policy[SCST_A_MAX + 1] = {
 	[SCST_A_ACTIVE_COMMANDS] = { .type = NLA_REJECT },
 	[SCST_A_CMD]		= { .type = NLA_REJECT },
 	[SCST_A_PAD]		= { .type = NLA_REJECT },
+	[SCST_A_ATTR_KEY]	= { .type = NLA_REJECT },
 
 	[SCST_A_HANDLER]	= SCST_NL_STR(SCST_NL_NAME_MAX),
 	[SCST_A_DEVICE]		= SCST_NL_STR(SCST_NL_NAME_MAX),
@@ -183,9 +185,10 @@ static int scst_nl_find_dev(struct nlattr **attrs,
 
 /*
  * Drop the trailing newline(s) and SCST's "[key]" line from a show()
- * output, in place: netlink carries the value only.
+ * output, in place: netlink carries the value, and the mark as the
+ * SCST_A_ATTR_KEY flag. Returns whether the mark was there.
  */
-static void scst_nl_strip_value(char *s)
+static bool scst_nl_strip_value(char *s)
 {
 	size_t len = strlen(s), mark = strlen(SCST_NL_KEY_MARK);
 
@@ -197,7 +200,9 @@ static void scst_nl_strip_value(char *s)
 		s[len] = '\0';
 		while (len && s[len - 1] == '\n')
 			s[--len] = '\0';
+		return true;
 	}
+	return false;
 }
 
 static struct kobj_attribute *scst_nl_kattr(const struct attribute *attr)
@@ -216,6 +221,7 @@ static int scst_nl_put_attr(struct sk_buff *skb, struct kobject *kobj,
 	struct kobj_attribute *kattr = scst_nl_kattr(attr);
 	struct nlattr *nest;
 	ssize_t len;
+	bool key;
 
 	if (!kattr->show || !(attr->mode & 0444))
 		return 0;
@@ -224,13 +230,14 @@ static int scst_nl_put_attr(struct sk_buff *skb, struct kobject *kobj,
 	if (len < 0)
 		return 0;
 	page[min_t(ssize_t, len, PAGE_SIZE - 1)] = '\0';
-	scst_nl_strip_value(page);
+	key = scst_nl_strip_value(page);
 
 	nest = nla_nest_start(skb, SCST_A_ATTR);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, SCST_A_ATTR_NAME, attr->name) ||
-	    nla_put_string(skb, SCST_A_ATTR_VALUE, page)) {
+	    nla_put_string(skb, SCST_A_ATTR_VALUE, page) ||
+	    (key && nla_put_flag(skb, SCST_A_ATTR_KEY))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

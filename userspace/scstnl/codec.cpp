@@ -44,6 +44,7 @@ constexpr AttrInfo attr_info[] = {
 	[SCST_A_ACTIVE_COMMANDS] = {"active_commands", Kind::U32},
 	[SCST_A_CMD] = {"cmd", Kind::U8},
 	[SCST_A_PAD] = {"pad", Kind::String},
+	[SCST_A_ATTR_KEY] = {"attr_key", Kind::U8},
 };
 static_assert(std::size(attr_info) == SCST_A_MAX + 1, "an attribute without a name");
 
@@ -97,14 +98,19 @@ void decode_attr_pair(Record &rec, nlattr *nest)
 	nlattr *a;
 	int rem;
 	std::string name, value;
+	bool key = false;
 
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) == SCST_A_ATTR_NAME)
 			name = str_of(a);
 		else if (nla_type(a) == SCST_A_ATTR_VALUE)
 			value = str_of(a);
+		else if (nla_type(a) == SCST_A_ATTR_KEY)
+			key = true;
 	}
 	rec.fields.emplace_back("attr." + name, value);
+	if (key)
+		rec.key_attrs.push_back(name);
 }
 
 void decode_name_list(Record &rec, const char *field, nlattr *nest)

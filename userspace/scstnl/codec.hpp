@@ -41,6 +41,8 @@ struct Request {
 struct Record {
 	uint8_t cmd = 0;
 	std::vector<std::pair<std::string, std::string>> fields;
+	// The SCST_A_ATTR names flagged SCST_A_ATTR_KEY: configuration values.
+	std::vector<std::string> key_attrs;
 
 	std::optional<std::string> get(std::string_view name) const;
 	std::string line() const;	// "key=value key=value ..."
