@@ -507,7 +507,7 @@ ApplyReport apply_plan(scstnl::Client &nl, const std::vector<Op> &ops, const App
 	return rep;
 }
 
-Config canonical(Config c)
+Config canonical(Config c, const Config &running)
 {
 	auto lun_params = [](std::vector<scstconf::Lun> &luns) {
 		for (auto &l : luns)
@@ -534,6 +534,11 @@ Config canonical(Config c)
 		for (auto &t : drv.targets) {
 			if (drv.name == kLocalDriver)
 				t.attrs.erase("enabled");
+			if (!t.attrs.contains("rel_tgt_id"))
+				if (auto *rd = scstconf::find_named(running.drivers, drv.name))
+					if (auto *rt = scstconf::find_named(rd->targets, t.name))
+						if (auto id = rt->attrs.get("rel_tgt_id"))
+							t.attrs.add("rel_tgt_id", *id);
 			lun_params(t.luns);
 			for (auto &g : t.groups)
 				lun_params(g.luns);

@@ -31,9 +31,11 @@ struct ApplyReport {
 ApplyReport apply_plan(scstnl::Client &nl, const std::vector<scstconf::Op> &ops, const ApplyOptions &opt = {});
 
 // A desired config in the form read_running() reports for the same kernel
-// state, so that diff(read_running(), canonical(desired)) is empty once it
+// state, so that diff(running, canonical(desired, running)) is empty once it
 // is applied: vdisk `size_mb N` becomes `size N*2^20`, boolean vdisk and LUN
 // parameters that are 0 (their default) are dropped, and so is `enabled`
-// of scst_local targets (always on). Not normalize()d; positions are kept.
-scstconf::Config canonical(scstconf::Config desired);
+// of scst_local targets (always on); a target that the config gives no
+// `rel_tgt_id` keeps the one the kernel chose. Not normalize()d; positions
+// are kept.
+scstconf::Config canonical(scstconf::Config desired, const scstconf::Config &running);
 }
