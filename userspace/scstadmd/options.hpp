@@ -1,0 +1,26 @@
+// The command line of scstadmd.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <scstconf/result.hpp>
+
+#include "log.hpp"
+
+namespace scstadmd {
+
+struct Options {
+	std::string config = "/etc/scst.conf";
+	std::string lock_file = "/run/scstadmd.lock";
+	bool foreground = false;
+	Level level = Level::Info;
+	bool help = false;
+	bool check = false;	// only check the file: parse and validate
+};
+
+// argv without the program name.
+scstconf::Result<Options> parse_options(const std::vector<std::string> &args);
+const char *usage();
+
+} // namespace scstadmd

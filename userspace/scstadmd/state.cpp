@@ -1,0 +1,266 @@
+#include "state.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <scstconf/diff.hpp>
+#include <scstconf/parser.hpp>
+#include <scstconf/validate.hpp>
+#include <scstconf/writer.hpp>
+
+#include "error.hpp"
+#include "atomic_file.hpp"
+#include "log.hpp"
+
+namespace scstadmd {
+
+using scstconf::Config;
+using scstconf::Error;
+using scstconf::Result;
+
+bool holds_configuration(const Config &running)
+{
+	for (const auto &h : running.handlers)
+		if (!h.devices.empty())
+			return true;
+	for (const auto &d : running.drivers)
+		for (const auto &t : d.targets)
+			if (!t.luns.empty() || !t.groups.empty())
+				return true;
+	return !running.device_groups.empty();
+}
+
+StartAction decide_start(const Config &running, bool file_exists)
+{
+	if (file_exists && !holds_configuration(running))
+		return StartAction::RestoreFile;
+	return StartAction::SaveKernel;
+}
+
+std::string render_config(const Config &running)
+{
+	return scstconf::write_conf(
+		scstconf::normalize(running),
+		{.header = "The running configuration of the SCSI target, saved by scstadmd.\n"
+			   "scstadmd rewrites this file whenever the configuration changes;\n"
+			   "change the target with scstadmin, netlink or sysfs instead."});
+}
+
+Result<bool> Persister::persist(const Config &running)
+{
+	std::string text = render_config(running);
+	auto old = read_file(path_);
+	if (old && old->has_value() && **old == text)
+		return false;
+	auto w = write_file_atomic(path_, text);
+	if (!w)
+		return w.error();
+	return true;
+}
+
+Result<Config> load_saved(const std::string &path, std::vector<Error> *all_errors)
+{
+	auto desired = scstconf::parse_conf_file(path);
+	if (!desired) {
+		if (all_errors)
+			all_errors->push_back(desired.error());
+		return desired.error();
+	}
+	auto errors = scstconf::validate(*desired);
+	if (!errors.empty()) {
+		if (all_errors)
+			*all_errors = errors;
+		return errors.front();
+	}
+	return desired;
+}
+
+scstconf::SourcePos locate(const Config &desired, const scstconf::Op &op)
+{
+	const auto &at = op.at;
+	if (!at.device.empty() && at.driver.empty())
+		if (auto d = scstconf::find_device(desired, at.device))
+			return d.device->pos;
+	if (!at.driver.empty()) {
+		const auto *drv = scstconf::find_named(desired.drivers, at.driver);
+		if (!drv)
+			return {};
+		const auto *tgt = scstconf::find_named(drv->targets, at.target);
+		if (!tgt)
+			return drv->pos;
+		const auto *luns = &tgt->luns;
+		scstconf::SourcePos pos = tgt->pos;
+		if (!at.group.empty()) {
+			const auto *g = scstconf::find_named(tgt->groups, at.group);
+			if (!g)
+				return tgt->pos;
+			luns = &g->luns;
+			pos = g->pos;
+		}
+		switch (op.kind) {
+		case scstconf::OpKind::AddLun:
+		case scstconf::OpKind::ReplaceLun:
+			if (const auto *l = scstconf::find_lun(*luns, op.lun))
+				return l->pos;
+			break;
+		default:
+			break;
+		}
+		return pos;
+	}
+	if (!at.handler.empty())
+		if (const auto *h = scstconf::find_named(desired.handlers, at.handler))
+			return h->pos;
+	if (!at.device_group.empty())
+		if (const auto *dg = scstconf::find_named(desired.device_groups, at.device_group))
+			return dg->pos;
+	return {};
+}
+
+namespace {
+
+// Apply @path to the kernel whose state is @running. An error names the
+// file and line of what failed; the kernel is then as it was.
+Result<std::size_t> restore(KernelPort &kernel, const Config &running, const std::string &path)
+{
+	std::vector<Error> errors;
+	auto desired = load_saved(path, &errors);
+	if (!desired) {
+		for (std::size_t i = 1; i < errors.size(); i++)
+			log_error(errors[i].to_string());
+		return desired.error();
+	}
+	*desired = kernel.canonical(std::move(*desired), running);
+	auto plan = scstconf::diff(running, *desired);
+	if (!plan)
+		return plan.error();
+	for (const auto &w : plan->warnings)
+		log_warning(path + ": " + w);
+	for (const auto &op : plan->ops)
+		log_debug("restore: " + scstconf::describe(op));
+	auto out = kernel.apply(plan->ops);
+	if (out.ok())
+		return plan->ops.size();
+
+	Error e = out.errors.front();
+	if (out.done < plan->ops.size()) {
+		const auto &op = plan->ops[out.done];
+		auto pos = locate(*desired, op);
+		e.file = path;
+		e.line = pos.line;
+		e.column = pos.column;
+		if (e.field.empty())
+			e.field = scstconf::describe(op);
+		else
+			e.message = scstconf::describe(op) + ": " + e.message;
+	}
+	for (std::size_t i = 1; i < out.errors.size(); i++)
+		log_error(out.errors[i].to_string());
+	if (out.rolled_back)
+		log_info("restore: rolled back the " + std::to_string(out.done) + " operation(s) already applied");
+	for (const auto &re : out.rollback_errors)
+		log_error("rollback: " + re.to_string());
+	return e;
+}
+
+} // namespace
+
+Result<StartReport> start_up(KernelPort &kernel, Persister &persister)
+{
+	StartReport rep;
+	auto running = kernel.read_running();
+	if (!running)
+		return running.error();
+	auto existing = read_file(persister.path());
+	if (!existing)
+		return existing.error();
+
+	rep.action = decide_start(*running, existing->has_value());
+	if (rep.action == StartAction::RestoreFile) {
+		log_info("the kernel holds no configuration: restoring " + persister.path());
+		auto r = restore(kernel, *running, persister.path());
+		if (r) {
+			rep.restored = true;
+			rep.ops = *r;
+			log_info("restored " + persister.path() + " (" + std::to_string(*r) + " operation(s))");
+		} else {
+			log_error(r.error().to_string());
+			rep.rejected = true;
+			rep.rejected_to = persister.path() + ".rejected";
+			if (std::rename(persister.path().c_str(), rep.rejected_to.c_str()) < 0)
+				return make_error("cannot move it to " + rep.rejected_to + ": " +
+							std::strerror(errno), persister.path());
+			log_error(persister.path() + " was not applied, the kernel is unchanged; the file is now " +
+				  rep.rejected_to);
+		}
+		running = kernel.read_running();
+		if (!running)
+			return running.error();
+	} else if (existing->has_value()) {
+		log_info("the kernel holds a configuration: it is the truth, saving it to " + persister.path());
+	}
+	auto w = persister.persist(*running);
+	if (!w)
+		return w.error();
+	rep.file_written = *w;
+	return rep;
+}
+
+void Debouncer::poke(TimePoint now)
+{
+	if (!first_)
+		first_ = now;
+	last_ = now;
+}
+
+std::optional<Debouncer::TimePoint> Debouncer::deadline() const
+{
+	if (!first_)
+		return std::nullopt;
+	return std::min(*last_ + quiet_, *first_ + max_delay_);
+}
+
+bool Debouncer::due(TimePoint now) const
+{
+	auto d = deadline();
+	return d && now >= *d;
+}
+
+void Syncer::tick(TimePoint now)
+{
+	if (!debouncer_.due(now))
+		return;
+	debouncer_.clear();
+	resync_now();
+	if (failures_ && last_failed_)
+		debouncer_.poke(now + std::chrono::seconds(1) - std::chrono::milliseconds(100));
+}
+
+void Syncer::resync_now()
+{
+	debouncer_.clear();
+	resyncs_++;
+	last_failed_ = true;
+	auto running = kernel_.read_running();
+	if (!running) {
+		failures_++;
+		log_error("cannot read the running configuration: " + running.error().to_string());
+		return;
+	}
+	auto w = persister_.persist(*running);
+	if (!w) {
+		failures_++;
+		log_error("cannot save the configuration: " + w.error().to_string());
+		return;
+	}
+	last_failed_ = false;
+	if (*w) {
+		writes_++;
+		log_info("saved the configuration to " + persister_.path());
+	} else {
+		log_debug("the configuration is unchanged");
+	}
+}
+
+} // namespace scstadmd
