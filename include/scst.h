@@ -11,13 +11,14 @@
  * Command life cycle, as a target driver sees it:
  *
  *   cmd = scst_rx_cmd(sess, lun, lun_len, cdb, cdb_len, gfp);
+ *     or scst_rx_cmd_prealloced(cmd, sess, ...) in the driver's memory
  *   scst_cmd_set_tag(cmd, tag);
  *   scst_cmd_set_expected(cmd, dir, len);          optional, from the transport
- *   scst_cmd_set_tgt_sg(cmd, sg, nents);           optional: driver's own buffer
+ *   scst_cmd_set_tgt_sg(cmd, sg, nents);           optional: the buffer to use
  *   scst_cmd_init_done(cmd, context);
  *     -> tgtt->rdy_to_xfer(cmd)     (data-out commands) -> scst_rx_data(cmd, ..)
  *     -> tgtt->xmit_response(cmd)   send data-in + status -> scst_tgt_cmd_done()
- *     -> tgtt->on_free_cmd(cmd)     (optional) the command is about to be freed
+ *     -> tgtt->on_free_cmd(cmd)     (optional) the core is done with the command
  *
  * Every callback may be invoked in process context; the *_atomic flags of a
  * template allow the core to call it from atomic context too.
@@ -101,13 +102,17 @@ enum scst_exec_res {
  *			receive in one command; 0 means no limit.
  * @rdy_to_xfer:	fetch the data-out of @cmd into its buffer, then call
  *			scst_rx_data(). Required when the driver receives
- *			write data.
+ *			write data after the command; a driver that has it
+ *			already, in the buffer it passed to
+ *			scst_cmd_set_tgt_sg(), leaves it NULL.
  * @xmit_response:	send the data-in (scst_cmd_get_resp_data_len() bytes
  *			of scst_cmd_get_sg()) and the status or sense, then
  *			call scst_tgt_cmd_done(). For an aborted command
  *			(scst_cmd_aborted()) send nothing and just call
  *			scst_tgt_cmd_done().
- * @on_free_cmd:	the command is about to be freed.
+ * @on_free_cmd:	the core is done with @cmd: its last access to it, in
+ *			any context. A task management function that waits
+ *			for @cmd completes only after this returns.
  * @task_mgmt_fn_done:	a task management function finished; read its
  *			response with scst_mgmt_cmd_get_status().
  * @on_luns_changed:	the LUN inventory of @sess changed (a REPORTED LUNS
@@ -239,6 +244,10 @@ void scst_dev_capacity_changed(struct scst_device *dev);
 struct scst_cmd *scst_rx_cmd(struct scst_session *sess, const u8 *lun,
 			     unsigned int lun_len, const u8 *cdb,
 			     unsigned int cdb_len, gfp_t gfp);
+size_t scst_cmd_size(void);
+void scst_rx_cmd_prealloced(struct scst_cmd *cmd, struct scst_session *sess,
+			    const u8 *lun, unsigned int lun_len,
+			    const u8 *cdb, unsigned int cdb_len);
 void scst_cmd_set_tag(struct scst_cmd *cmd, u64 tag);
 void scst_cmd_set_expected(struct scst_cmd *cmd, enum scst_data_dir dir,
 			   u32 len);

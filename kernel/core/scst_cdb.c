@@ -731,16 +731,20 @@ const struct scst_op_desc *scst_op_at(unsigned int i)
 }
 EXPORT_SYMBOL_GPL(scst_op_at);
 
+/* The first row of @opcode: a binary search, this runs for every command. */
 static const struct scst_op_desc *scst_op_first(u8 opcode)
 {
-	unsigned int i;
+	unsigned int lo = 0, hi = ARRAY_SIZE(scst_ops), mid;
 
-	for (i = 0; i < ARRAY_SIZE(scst_ops); i++) {
-		if (scst_ops[i].opcode == opcode)
-			return &scst_ops[i];
-		if (scst_ops[i].opcode > opcode)
-			break;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (scst_ops[mid].opcode < opcode)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < ARRAY_SIZE(scst_ops) && scst_ops[lo].opcode == opcode)
+		return &scst_ops[lo];
 	return NULL;
 }
 

@@ -192,6 +192,11 @@ enum scst_cmd_state {
 	SCST_CMD_STATE_FINISHED,
 };
 
+/*
+ * A command. scst_rx_cmd() allocates it, scst_rx_cmd_prealloced() takes
+ * the driver's memory; either way every field up to cdb[] starts zeroed,
+ * and the arrays at the end are written before they are read.
+ */
 struct scst_cmd {
 	struct scst_session *sess;
 	struct scst_tgt_dev *tgt_dev;	/* NULL: no such LUN for this nexus */
@@ -200,7 +205,6 @@ struct scst_cmd {
 	struct work_struct work;
 	struct list_head sess_list;	/* sess->cmd_list */
 
-	u8 cdb[SCST_MAX_CDB_SIZE];
 	unsigned int cdb_len;
 	u64 lun;
 	u64 tag;
@@ -220,13 +224,17 @@ struct scst_cmd {
 	struct scst_sgv_obj *sgv;	/* SGV cache object holding sg, or NULL */
 
 	u8 status;
-	u8 sense[SCST_SENSE_BUFFERSIZE];
 	unsigned int sense_len;
 
 	unsigned long flags;		/* SCST_CMDF_* bits */
 	atomic_t exec_sync;		/* SCST_EXEC_SYNC_*, see scst_exec() */
 	struct scst_mgmt_cmd *mcmd;	/* TMF waiting for this command */
 	void *tgt_priv;
+	bool prealloced;		/* the target driver's memory */
+
+	/* Not cleared: cdb_len and sense_len say how much is valid. */
+	u8 cdb[SCST_MAX_CDB_SIZE];
+	u8 sense[SCST_SENSE_BUFFERSIZE];
 };
 
 /*
@@ -283,7 +291,7 @@ bool scst_tgtt_mgmt_verb_reserved(const char *line);
 int scst_tgtt_mgmt_cmd(const struct scst_tgt_template *tgtt, const char *line);
 
 /* scst_targ.c: the command state machine */
-extern atomic_t scst_cmd_count;
+int scst_active_cmd_count(void);
 void scst_process_cmd(struct scst_cmd *cmd, bool atomic);
 void scst_cmd_work_fn(struct work_struct *work);
 void scst_tgt_dev_put(struct scst_tgt_dev *tgt_dev);
@@ -306,7 +314,7 @@ int scst_mem_init(void);
 void scst_mem_exit(void);
 
 /* scst_tm.c: task management */
-void scst_tm_cmd_finished(struct scst_cmd *cmd);
+void scst_mcmd_put(struct scst_mgmt_cmd *mcmd);
 int scst_tm_init(void);
 void scst_tm_exit(void);
 

@@ -2010,7 +2010,7 @@ static struct kobj_attribute scst_version_attr =
 static ssize_t scst_active_commands_show(struct kobject *kobj,
 					 struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", atomic_read(&scst_cmd_count));
+	return sysfs_emit(buf, "%d\n", scst_active_cmd_count());
 }
 
 static struct kobj_attribute scst_active_commands_attr =

@@ -15,11 +15,24 @@
  */
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include "scst_priv.h"
 
 static struct kmem_cache *scst_cmd_cache;
-atomic_t scst_cmd_count = ATOMIC_INIT(0);
+/* Commands received minus commands freed on each CPU: no shared counter. */
+static DEFINE_PER_CPU(long, scst_cmd_count);
+
+/* Commands received and not yet freed (exact once the target is idle). */
+int scst_active_cmd_count(void)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(scst_cmd_count, cpu);
+	return clamp_t(long, n, 0, INT_MAX);
+}
 
 /* ---- Unit Attentions ---- */
 
@@ -197,16 +210,13 @@ static void scst_cmd_fail3(struct scst_cmd *cmd, u8 key, u16 aq)
 
 /* ---- target driver entry points ---- */
 
-struct scst_cmd *scst_rx_cmd(struct scst_session *sess, const u8 *lun,
-			     unsigned int lun_len, const u8 *cdb,
-			     unsigned int cdb_len, gfp_t gfp)
+static void scst_cmd_init(struct scst_cmd *cmd, struct scst_session *sess,
+			  const u8 *lun, unsigned int lun_len, const u8 *cdb,
+			  unsigned int cdb_len)
 {
-	struct scst_cmd *cmd;
 	unsigned long flags;
 
-	cmd = kmem_cache_zalloc(scst_cmd_cache, gfp);
-	if (!cmd)
-		return NULL;
+	memset(cmd, 0, offsetof(struct scst_cmd, cdb));
 	cmd->sess = sess;
 	cmd->state = SCST_CMD_STATE_INIT;
 	INIT_WORK(&cmd->work, scst_cmd_work_fn);
@@ -217,13 +227,58 @@ struct scst_cmd *scst_rx_cmd(struct scst_session *sess, const u8 *lun,
 		cmd->lun = U64_MAX;	/* reported as LOGICAL UNIT NOT SUPPORTED */
 
 	refcount_inc(&sess->refcnt);
-	atomic_inc(&scst_cmd_count);
+	this_cpu_inc(scst_cmd_count);
 	spin_lock_irqsave(&sess->cmd_lock, flags);
 	list_add_tail(&cmd->sess_list, &sess->cmd_list);
 	spin_unlock_irqrestore(&sess->cmd_lock, flags);
+}
+
+struct scst_cmd *scst_rx_cmd(struct scst_session *sess, const u8 *lun,
+			     unsigned int lun_len, const u8 *cdb,
+			     unsigned int cdb_len, gfp_t gfp)
+{
+	struct scst_cmd *cmd;
+
+	cmd = kmem_cache_alloc(scst_cmd_cache, gfp);
+	if (!cmd)
+		return NULL;
+	scst_cmd_init(cmd, sess, lun, lun_len, cdb, cdb_len);
 	return cmd;
 }
 EXPORT_SYMBOL_GPL(scst_rx_cmd);
+
+/**
+ * scst_cmd_size() - bytes a preallocated command needs
+ *
+ * For a driver that keeps room for the core's command in its own
+ * per-request memory, see scst_rx_cmd_prealloced().
+ */
+size_t scst_cmd_size(void)
+{
+	return sizeof(struct scst_cmd);
+}
+EXPORT_SYMBOL_GPL(scst_cmd_size);
+
+/**
+ * scst_rx_cmd_prealloced() - like scst_rx_cmd(), in the driver's memory
+ * @cmd: scst_cmd_size() bytes, pointer-aligned, in any state
+ * @sess: the I_T nexus the command arrived on
+ * @lun: SAM LUN
+ * @lun_len: length of @lun
+ * @cdb: the CDB
+ * @cdb_len: length of @cdb
+ *
+ * Any context. The core never frees @cmd: tgtt->on_free_cmd() is its last
+ * access, after which the driver may reuse the memory.
+ */
+void scst_rx_cmd_prealloced(struct scst_cmd *cmd, struct scst_session *sess,
+			    const u8 *lun, unsigned int lun_len,
+			    const u8 *cdb, unsigned int cdb_len)
+{
+	scst_cmd_init(cmd, sess, lun, lun_len, cdb, cdb_len);
+	cmd->prealloced = true;
+}
+EXPORT_SYMBOL_GPL(scst_rx_cmd_prealloced);
 
 void scst_cmd_set_tag(struct scst_cmd *cmd, u64 tag)
 {
@@ -315,24 +370,35 @@ void scst_rx_data(struct scst_cmd *cmd, enum scst_rx_status status,
 }
 EXPORT_SYMBOL_GPL(scst_rx_data);
 
+/*
+ * The driver hears of the end last: a driver that preallocated @cmd may
+ * reuse its memory from on_free_cmd() on, and a TMF that waits for @cmd
+ * completes only after that, when the driver no longer touches it either.
+ */
 static void scst_free_cmd(struct scst_cmd *cmd)
 {
 	struct scst_session *sess = cmd->sess;
 	const struct scst_tgt_template *tgtt = sess->tgt->drv->tgtt;
+	bool prealloced = cmd->prealloced;
+	struct scst_mgmt_cmd *mcmd;
 	unsigned long flags;
 
-	if (tgtt->on_free_cmd)
-		tgtt->on_free_cmd(cmd);
 	spin_lock_irqsave(&sess->cmd_lock, flags);
 	list_del(&cmd->sess_list);
 	spin_unlock_irqrestore(&sess->cmd_lock, flags);
+	/* TMFs set cmd->mcmd under sess->cmd_lock, on listed commands only. */
+	mcmd = cmd->mcmd;
 
-	scst_tm_cmd_finished(cmd);
 	scst_free_buffer(cmd);
 	if (cmd->tgt_dev)
 		scst_tgt_dev_put(cmd->tgt_dev);
-	kmem_cache_free(scst_cmd_cache, cmd);
-	atomic_dec(&scst_cmd_count);
+	if (tgtt->on_free_cmd)
+		tgtt->on_free_cmd(cmd);
+	if (!prealloced)
+		kmem_cache_free(scst_cmd_cache, cmd);
+	this_cpu_dec(scst_cmd_count);
+	if (mcmd)
+		scst_mcmd_put(mcmd);
 	scst_sess_put(sess);
 }
 

@@ -15,7 +15,6 @@
 #include "scst_priv.h"
 
 static struct kmem_cache *scst_mcmd_cache;
-static DEFINE_SPINLOCK(scst_tm_lock);	/* cmd->mcmd */
 
 static void scst_mcmd_done_work(struct work_struct *work)
 {
@@ -30,38 +29,25 @@ static void scst_mcmd_done_work(struct work_struct *work)
 	scst_sess_put(sess);
 }
 
-static void scst_mcmd_put(struct scst_mgmt_cmd *mcmd)
+/* One fewer command to wait for; the last one reports the TMF done. */
+void scst_mcmd_put(struct scst_mgmt_cmd *mcmd)
 {
 	if (atomic_dec_and_test(&mcmd->pending))
 		queue_work(scst_wq, &mcmd->done_work);
 }
 
-/* Called when a command is freed: it may be the one a TMF waits for. */
-void scst_tm_cmd_finished(struct scst_cmd *cmd)
-{
-	struct scst_mgmt_cmd *mcmd;
-	unsigned long flags;
-
-	if (!test_bit(SCST_CMDF_ABORTED, &cmd->flags))
-		return;
-	spin_lock_irqsave(&scst_tm_lock, flags);
-	mcmd = cmd->mcmd;
-	cmd->mcmd = NULL;
-	spin_unlock_irqrestore(&scst_tm_lock, flags);
-	if (mcmd)
-		scst_mcmd_put(mcmd);
-}
-
-/* Abort @cmd on behalf of @mcmd (sess->cmd_lock held). */
+/*
+ * Abort @cmd on behalf of @mcmd. Called with sess->cmd_lock held, which
+ * also protects cmd->mcmd: scst_free_cmd() reads it once the command is
+ * off the session's list.
+ */
 static void scst_abort_cmd(struct scst_mgmt_cmd *mcmd, struct scst_cmd *cmd)
 {
 	set_bit(SCST_CMDF_ABORTED, &cmd->flags);
-	spin_lock(&scst_tm_lock);
 	if (!cmd->mcmd) {
 		cmd->mcmd = mcmd;
 		atomic_inc(&mcmd->pending);
 	}
-	spin_unlock(&scst_tm_lock);
 }
 
 /*

@@ -18,13 +18,17 @@
  *                    long as the midlayer holds the host (its parent).
  * scst_local_mutex serialises every configuration change.
  *
- * Data path: zero copy. queuecommand() hands the scsi_cmnd's scatterlist
- * to the core, the device handler reads or writes those pages directly and
- * xmit_response() only has to fill in status, sense and the residual.
+ * Data path: zero copy, zero allocation. queuecommand() hands the
+ * scsi_cmnd's scatterlist to the core as the command's buffer, so the
+ * device handler reads or writes those pages directly: there is no
+ * rdy_to_xfer() (the data-out is there already) and xmit_response() only
+ * fills in status, sense and the residual. The scst_cmd lives in the
+ * scsi_cmnd's private area (cmd_size is scst_cmd_size()) and exactly as
+ * long as the request: on_free_cmd() completes the request.
  *
  * Contexts: queuecommand() runs in atomic context and enters the core with
- * SCST_CONTEXT_DIRECT_ATOMIC. rdy_to_xfer() and xmit_response() never
- * sleep (both are marked atomic in the template) and may be called in any
+ * SCST_CONTEXT_DIRECT_ATOMIC. xmit_response() and on_free_cmd() never
+ * sleep (the template marks them atomic) and may be called in any
  * context, including from inside queuecommand(). The EH handlers sleep
  * until the core reports their TMF done. The management hooks run in
  * process context without scst_mutex held, since they register targets
@@ -32,8 +36,8 @@
  *
  * Aborted commands: the core frees a command that a TMF aborted only
  * after xmit_response() has run for it, and it completes the TMF only
- * after that. xmit_response() therefore still completes the scsi_cmnd,
- * with status TASK ABORTED (as a target with TAS=1 would):
+ * after on_free_cmd(). The scsi_cmnd is therefore still completed, with
+ * status TASK ABORTED (as a target with TAS=1 would):
  *  - if the midlayer timed the command out, it has already claimed it
  *    (SCMD_STATE_COMPLETE) and scsi_done() does nothing; the EH handler
  *    that sent the TMF is still waiting, so the scsi_cmnd cannot have been
@@ -113,7 +117,6 @@ struct scst_local_sess {
 	struct Scsi_Host *shost;	/* set by probe, cleared by remove */
 	int probe_err;
 	struct list_head list;		/* tgt->sessions */
-	atomic64_t next_tag;
 
 	/* EH handlers (read) against the session's unregistration (write). */
 	struct rw_semaphore tmf_sem;
@@ -125,11 +128,6 @@ struct scst_local_sess {
 	struct work_struct scan_work;
 
 	char name[];			/* initiator (session) name */
-};
-
-/* Per-command private data of the SCSI midlayer (cmd_size). */
-struct scst_local_cmd {
-	u64 tag;			/* tag of the scst_cmd, for ABORT TASK */
 };
 
 /* A TMF that an EH handler waits for. */
@@ -155,51 +153,24 @@ static struct scst_local_sess *scst_local_shost_sess(struct Scsi_Host *shost)
 
 /* ---- data path ---- */
 
-/*
- * Copy @len bytes from one scatterlist to another. Only needed when the
- * core did not use the buffer queuecommand() offered (it always does
- * today); one side at a time is mapped, so it is safe in atomic context.
- */
-static void scst_local_sg_copy(struct scatterlist *dst, unsigned int dst_cnt,
-			       struct scatterlist *src, unsigned int src_cnt,
-			       size_t len)
+static u64 scst_local_tag(struct scsi_cmnd *scmd)
 {
-	struct sg_mapping_iter miter;
-	size_t done = 0;
-
-	sg_miter_start(&miter, src, src_cnt, SG_MITER_ATOMIC | SG_MITER_FROM_SG);
-	while (done < len && sg_miter_next(&miter)) {
-		size_t n = min(miter.length, len - done);
-
-		sg_pcopy_from_buffer(dst, dst_cnt, miter.addr, n, done);
-		done += n;
-	}
-	sg_miter_stop(&miter);
+	return blk_mq_unique_tag(scsi_cmd_to_rq(scmd));
 }
 
 static int scst_local_queuecommand(struct Scsi_Host *shost,
 				   struct scsi_cmnd *scmd)
 {
 	struct scst_local_sess *sess = scst_local_shost_sess(shost);
-	struct scst_local_cmd *lcmd = scsi_cmd_priv(scmd);
+	struct scst_cmd *cmd = scsi_cmd_priv(scmd);
 	enum scst_data_dir dir;
-	struct scst_cmd *cmd;
 	struct scsi_lun lun;
 
 	int_to_scsilun(scmd->device->lun, &lun);
-	cmd = scst_rx_cmd(sess->scst_sess, lun.scsi_lun, sizeof(lun),
-			  scmd->cmnd, scmd->cmd_len, GFP_ATOMIC);
-	if (unlikely(!cmd))
-		return SCSI_MLQUEUE_HOST_BUSY;
-
-	/*
-	 * A per-session counter rather than the block layer tag: a tag is
-	 * reused as soon as scsi_done() returns, while the scst_cmd lives on
-	 * until scst_tgt_cmd_done(), and ABORT TASK must not hit the wrong
-	 * one.
-	 */
-	lcmd->tag = atomic64_inc_return(&sess->next_tag);
-	scst_cmd_set_tag(cmd, lcmd->tag);
+	scst_rx_cmd_prealloced(cmd, sess->scst_sess, lun.scsi_lun, sizeof(lun),
+			       scmd->cmnd, scmd->cmd_len);
+	/* The scst_cmd lives exactly as long as the request and its tag. */
+	scst_cmd_set_tag(cmd, scst_local_tag(scmd));
 	/* The block layer no longer expresses ORDERED or HEAD OF QUEUE. */
 	scst_cmd_set_queue_type(cmd, SCST_QUEUE_SIMPLE);
 	scst_cmd_set_tgt_priv(cmd, scmd);
@@ -221,21 +192,6 @@ static int scst_local_queuecommand(struct Scsi_Host *shost,
 
 	scst_cmd_init_done(cmd, SCST_CONTEXT_DIRECT_ATOMIC);
 	return 0;
-}
-
-static int scst_local_rdy_to_xfer(struct scst_cmd *cmd)
-{
-	struct scsi_cmnd *scmd = scst_cmd_get_tgt_priv(cmd);
-
-	/* The write data is already in scmd's pages, normally the same sg. */
-	if (scst_cmd_get_sg(cmd) != scsi_sglist(scmd))
-		scst_local_sg_copy(scst_cmd_get_sg(cmd),
-				   scst_cmd_get_sg_cnt(cmd),
-				   scsi_sglist(scmd), scsi_sg_count(scmd),
-				   scst_cmd_get_bufflen(cmd));
-	/* We may be in atomic context, but cannot tell: assume we are. */
-	scst_rx_data(cmd, SCST_RX_STATUS_SUCCESS, SCST_CONTEXT_DIRECT_ATOMIC);
-	return SCST_TGT_RES_SUCCESS;
 }
 
 /* Let scan_work look at the host; any context. */
@@ -273,7 +229,6 @@ static int scst_local_xmit_response(struct scst_cmd *cmd)
 	struct scsi_cmnd *scmd = scst_cmd_get_tgt_priv(cmd);
 	unsigned int bufflen = scsi_bufflen(scmd);
 	unsigned int sense_len, resid = 0;
-	u32 len;
 	int res;
 	u8 status;
 
@@ -286,13 +241,8 @@ static int scst_local_xmit_response(struct scst_cmd *cmd)
 
 	switch (scmd->sc_data_direction) {
 	case DMA_FROM_DEVICE:
-		len = min(scst_cmd_get_resp_data_len(cmd), bufflen);
-		if (len && scst_cmd_get_sg(cmd) != scsi_sglist(scmd))
-			scst_local_sg_copy(scsi_sglist(scmd),
-					   scsi_sg_count(scmd),
-					   scst_cmd_get_sg(cmd),
-					   scst_cmd_get_sg_cnt(cmd), len);
-		resid = bufflen - len;
+		/* The data is in scmd's pages already. */
+		resid = bufflen - min(scst_cmd_get_resp_data_len(cmd), bufflen);
 		break;
 	case DMA_TO_DEVICE:
 		/* Overflow (negative) cannot be expressed to the midlayer. */
@@ -316,14 +266,29 @@ static int scst_local_xmit_response(struct scst_cmd *cmd)
 	scmd->result = (DID_OK << 16) | status;
 
 done:
-	/*
-	 * Complete the scsi_cmnd before the scst_cmd: a TMF that found the
-	 * command waits until it is freed, so an EH handler can only return
-	 * once we no longer touch the scsi_cmnd.
-	 */
-	scsi_done(scmd);
 	scst_tgt_cmd_done(cmd, SCST_CONTEXT_DIRECT_ATOMIC);
 	return SCST_TGT_RES_SUCCESS;
+}
+
+/*
+ * The core is done with the scst_cmd, which lives in the scsi_cmnd: hand
+ * both back to the midlayer. A TMF that found the command completes only
+ * after this, so an EH handler returns once we no longer touch either.
+ *
+ * In process context, which includes a command that completes inside
+ * queuecommand(), the request is completed right here. scsi_done() would
+ * bounce it through the block softirq (on a single queue host with more
+ * than one CPU), i.e. usually through ksoftirqd: a context switch per
+ * command. Other contexts leave the choice to the block layer.
+ */
+static void scst_local_on_free_cmd(struct scst_cmd *cmd)
+{
+	struct scsi_cmnd *scmd = scst_cmd_get_tgt_priv(cmd);
+
+	if (in_task())
+		scsi_done_direct(scmd);
+	else
+		scsi_done(scmd);
 }
 
 /* ---- error handling: task management ---- */
@@ -379,9 +344,8 @@ out:
 
 static int scst_local_eh_abort(struct scsi_cmnd *scmd)
 {
-	struct scst_local_cmd *lcmd = scsi_cmd_priv(scmd);
-
-	return scst_local_tmf(scmd, SCST_TMF_ABORT_TASK, true, lcmd->tag);
+	return scst_local_tmf(scmd, SCST_TMF_ABORT_TASK, true,
+			      scst_local_tag(scmd));
 }
 
 static int scst_local_eh_device_reset(struct scsi_cmnd *scmd)
@@ -489,7 +453,18 @@ static struct attribute *scst_local_shost_attrs[] = {
 };
 ATTRIBUTE_GROUPS(scst_local_shost);
 
-static scst_sht_const struct scsi_host_template scst_local_sht = {
+/*
+ * The midlayer clears cmd_size bytes of every command unless the host
+ * initialises them itself; scst_rx_cmd_prealloced() does.
+ */
+static int scst_local_init_cmd_priv(struct Scsi_Host *shost,
+				    struct scsi_cmnd *scmd)
+{
+	return 0;
+}
+
+/* Not const: cmd_size is scst_cmd_size(), set at module load. */
+static struct scsi_host_template scst_local_sht = {
 	.module			= THIS_MODULE,
 	.name			= SCST_LOCAL_NAME,
 	.proc_name		= SCST_LOCAL_NAME,
@@ -506,7 +481,7 @@ static scst_sht_const struct scsi_host_template scst_local_sht = {
 	.dma_boundary		= PAGE_SIZE - 1,
 	.max_sectors		= SCST_LOCAL_SG_TABLESIZE * (PAGE_SIZE / 512),
 	.cmd_per_lun		= SCST_LOCAL_CMD_PER_LUN,
-	.cmd_size		= sizeof(struct scst_local_cmd),
+	.init_cmd_priv		= scst_local_init_cmd_priv,
 	.track_queue_depth	= 1,
 	/* Nothing on a loopback needs the 10 s settle time after a reset. */
 	.skip_settle_delay	= 1,
@@ -632,7 +607,6 @@ static int scst_local_sess_create(struct scst_local_tgt *tgt, const char *name)
 		return -ENOMEM;
 	memcpy(sess->name, name, len + 1);
 	sess->tgt = tgt;
-	atomic64_set(&sess->next_tag, 0);
 	init_rwsem(&sess->tmf_sem);
 	spin_lock_init(&sess->scan_lock);
 	INIT_WORK(&sess->scan_work, scst_local_scan_work);
@@ -902,10 +876,9 @@ static int scst_local_mgmt_cmd(char *line)
 static const struct scst_tgt_template scst_local_tgtt = {
 	.name			= SCST_LOCAL_NAME,
 	.owner			= THIS_MODULE,
-	.rdy_to_xfer_atomic	= true,
 	.xmit_response_atomic	= true,
-	.rdy_to_xfer		= scst_local_rdy_to_xfer,
 	.xmit_response		= scst_local_xmit_response,
+	.on_free_cmd		= scst_local_on_free_cmd,
 	.task_mgmt_fn_done	= scst_local_task_mgmt_fn_done,
 	.on_luns_changed	= scst_local_on_luns_changed,
 	.add_target		= scst_local_add_target,
@@ -944,6 +917,7 @@ static int __init scst_local_init(void)
 		return -EINVAL;
 	}
 
+	scst_local_sht.cmd_size = scst_cmd_size();
 	scst_local_root = root_device_register(SCST_LOCAL_NAME);
 	if (IS_ERR(scst_local_root))
 		return PTR_ERR(scst_local_root);
