@@ -257,6 +257,7 @@ struct scst_mgmt_cmd {
 	u64 tag;
 	u8 status;
 	bool bad_lun;
+	bool wait_foreign;		/* found commands another TMF aborted */
 	void *tgt_priv;
 	atomic_t pending;		/* aborted commands still running + 1 */
 	struct work_struct exec_work;	/* runs the function */

@@ -29,12 +29,29 @@ static void scst_mcmd_done_work(struct work_struct *work)
 	scst_sess_put(sess);
 }
 
+/*
+ * Bumped whenever a command that a TMF aborted is freed. A TMF that finds
+ * a command another TMF aborted first cannot count it in its own pending
+ * (a command reports to one TMF), so it waits on this instead.
+ */
+static atomic_t scst_tm_freed = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(scst_tm_waitq);
+
 /* One fewer command to wait for; the last one reports the TMF done. */
 void scst_mcmd_put(struct scst_mgmt_cmd *mcmd)
 {
+	atomic_inc(&scst_tm_freed);
+	if (wq_has_sleeper(&scst_tm_waitq))
+		wake_up_all(&scst_tm_waitq);
 	if (atomic_dec_and_test(&mcmd->pending))
 		queue_work(scst_wq, &mcmd->done_work);
 }
+
+enum scst_tm_walk_mode {
+	SCST_TM_QUERY,		/* count the commands in scope */
+	SCST_TM_ABORT,		/* abort them */
+	SCST_TM_FOREIGN,	/* count those another TMF aborted */
+};
 
 /*
  * Abort @cmd on behalf of @mcmd. Called with sess->cmd_lock held, which
@@ -47,18 +64,17 @@ static void scst_abort_cmd(struct scst_mgmt_cmd *mcmd, struct scst_cmd *cmd)
 	if (!cmd->mcmd) {
 		cmd->mcmd = mcmd;
 		atomic_inc(&mcmd->pending);
+	} else if (cmd->mcmd != mcmd) {
+		mcmd->wait_foreign = true;
 	}
 }
 
-/*
- * Walk the commands of @sess and abort those @match selects. Returns how
- * many matched (QUERY functions only count).
- */
-static unsigned int scst_sess_abort(struct scst_mgmt_cmd *mcmd,
-				    struct scst_session *sess,
-				    bool (*match)(struct scst_mgmt_cmd *mcmd,
-						  struct scst_cmd *cmd),
-				    bool abort)
+/* Walk the commands of @sess that @match selects; see scst_tm_walk(). */
+static unsigned int scst_sess_walk(struct scst_mgmt_cmd *mcmd,
+				   struct scst_session *sess,
+				   bool (*match)(struct scst_mgmt_cmd *mcmd,
+						 struct scst_cmd *cmd),
+				   enum scst_tm_walk_mode mode)
 {
 	struct scst_cmd *cmd;
 	unsigned int n = 0;
@@ -68,8 +84,11 @@ static unsigned int scst_sess_abort(struct scst_mgmt_cmd *mcmd,
 	list_for_each_entry(cmd, &sess->cmd_list, sess_list) {
 		if (cmd->state == SCST_CMD_STATE_FINISHED || !match(mcmd, cmd))
 			continue;
+		if (mode == SCST_TM_FOREIGN &&
+		    (!cmd->mcmd || cmd->mcmd == mcmd))
+			continue;
 		n++;
-		if (abort)
+		if (mode == SCST_TM_ABORT)
 			scst_abort_cmd(mcmd, cmd);
 	}
 	spin_unlock_irqrestore(&sess->cmd_lock, flags);
@@ -105,71 +124,122 @@ static struct scst_device *scst_mcmd_dev(struct scst_mgmt_cmd *mcmd)
 	return tgt_dev ? tgt_dev->dev : NULL;
 }
 
-/* Abort @dev's commands from every session of every target. */
-static void scst_abort_dev_cmds(struct scst_mgmt_cmd *mcmd)
+/*
+ * Walk the commands in the scope of @mcmd's function: one task, the task
+ * set of a LUN or the nexus in @mcmd's session, every session of the
+ * target, or every command of the device from any session. Returns how
+ * many @mode counts. scst_mutex held (it keeps the session lists).
+ */
+static unsigned int scst_tm_walk(struct scst_mgmt_cmd *mcmd,
+				 enum scst_tm_walk_mode mode)
 {
+	struct scst_session *sess = mcmd->sess, *s;
 	struct scst_tgt_driver *drv;
-	struct scst_session *sess;
 	struct scst_tgt *tgt;
+	unsigned int n = 0;
 
-	list_for_each_entry(drv, &scst_tgt_driver_list, list)
-		list_for_each_entry(tgt, &drv->tgts, list)
-			list_for_each_entry(sess, &tgt->sessions, list)
-				scst_sess_abort(mcmd, sess, scst_match_dev, true);
+	switch (mcmd->fn) {
+	case SCST_TMF_ABORT_TASK:
+	case SCST_TMF_QUERY_TASK:
+		return scst_sess_walk(mcmd, sess, scst_match_tag, mode);
+	case SCST_TMF_ABORT_TASK_SET:
+	case SCST_TMF_QUERY_TASK_SET:
+		return scst_sess_walk(mcmd, sess, scst_match_lun, mode);
+	case SCST_TMF_I_T_NEXUS_RESET:
+		return scst_sess_walk(mcmd, sess, scst_match_all, mode);
+	case SCST_TMF_TARGET_RESET:
+		list_for_each_entry(s, &sess->tgt->sessions, list)
+			n += scst_sess_walk(mcmd, s, scst_match_all, mode);
+		return n;
+	case SCST_TMF_CLEAR_TASK_SET:
+	case SCST_TMF_LUN_RESET:
+		list_for_each_entry(drv, &scst_tgt_driver_list, list)
+			list_for_each_entry(tgt, &drv->tgts, list)
+				list_for_each_entry(s, &tgt->sessions, list)
+					n += scst_sess_walk(mcmd, s,
+							    scst_match_dev,
+							    mode);
+		return n;
+	default:
+		return 0;
+	}
 }
 
-static u8 scst_tm_execute(struct scst_mgmt_cmd *mcmd)
+/* The Unit Attentions an aborting function leaves (scst_mutex held). */
+static void scst_tm_add_uas(struct scst_mgmt_cmd *mcmd)
 {
 	struct scst_session *sess = mcmd->sess, *s;
 	struct scst_tgt_dev *tgt_dev;
 
 	switch (mcmd->fn) {
-	case SCST_TMF_ABORT_TASK:
-		scst_sess_abort(mcmd, sess, scst_match_tag, true);
-		return SCST_TMF_RESP_COMPLETE;
-	case SCST_TMF_ABORT_TASK_SET:
-		scst_sess_abort(mcmd, sess, scst_match_lun, true);
-		return SCST_TMF_RESP_COMPLETE;
-	case SCST_TMF_QUERY_TASK:
-		return scst_sess_abort(mcmd, sess, scst_match_tag, false) ?
-			SCST_TMF_RESP_SUCCEEDED : SCST_TMF_RESP_COMPLETE;
-	case SCST_TMF_QUERY_TASK_SET:
-		return scst_sess_abort(mcmd, sess, scst_match_lun, false) ?
-			SCST_TMF_RESP_SUCCEEDED : SCST_TMF_RESP_COMPLETE;
 	case SCST_TMF_I_T_NEXUS_RESET:
-		scst_sess_abort(mcmd, sess, scst_match_all, true);
-		mutex_lock(&scst_mutex);
 		scst_ua_add_all_sess(sess, SCST_AQ_I_T_NEXUS_LOSS);
-		mutex_unlock(&scst_mutex);
-		return SCST_TMF_RESP_COMPLETE;
+		break;
 	case SCST_TMF_TARGET_RESET:
-		mutex_lock(&scst_mutex);
-		list_for_each_entry(s, &sess->tgt->sessions, list) {
-			scst_sess_abort(mcmd, s, scst_match_all, true);
+		list_for_each_entry(s, &sess->tgt->sessions, list)
 			list_for_each_entry(tgt_dev, &s->tgt_dev_list, sess_list)
 				scst_ua_add(tgt_dev, SCST_AQ_TARGET_RESET);
-		}
-		mutex_unlock(&scst_mutex);
-		return SCST_TMF_RESP_COMPLETE;
+		break;
+	case SCST_TMF_LUN_RESET:
+		scst_ua_add_all_dev(mcmd->dev, SCST_AQ_LUN_RESET, NULL);
+		break;
+	case SCST_TMF_CLEAR_TASK_SET:
+		scst_ua_add_all_dev(mcmd->dev, SCST_AQ_CMDS_CLEARED_BY_OTHER,
+				    xa_load(&sess->tgt_devs, mcmd->lun));
+		break;
+	}
+}
+
+static u8 scst_tm_execute(struct scst_mgmt_cmd *mcmd)
+{
+	u8 resp = SCST_TMF_RESP_COMPLETE;
+
+	mutex_lock(&scst_mutex);
+	switch (mcmd->fn) {
+	case SCST_TMF_QUERY_TASK:
+	case SCST_TMF_QUERY_TASK_SET:
+		if (scst_tm_walk(mcmd, SCST_TM_QUERY))
+			resp = SCST_TMF_RESP_SUCCEEDED;
+		break;
 	case SCST_TMF_CLEAR_TASK_SET:
 	case SCST_TMF_LUN_RESET:
-		mutex_lock(&scst_mutex);
 		mcmd->dev = scst_mcmd_dev(mcmd);
 		if (!mcmd->dev) {
-			mutex_unlock(&scst_mutex);
-			return SCST_TMF_RESP_LUN_NOT_EXIST;
+			resp = SCST_TMF_RESP_LUN_NOT_EXIST;
+			break;
 		}
-		scst_abort_dev_cmds(mcmd);
-		if (mcmd->fn == SCST_TMF_LUN_RESET)
-			scst_ua_add_all_dev(mcmd->dev, SCST_AQ_LUN_RESET, NULL);
-		else
-			scst_ua_add_all_dev(mcmd->dev,
-					    SCST_AQ_CMDS_CLEARED_BY_OTHER,
-					    xa_load(&sess->tgt_devs, mcmd->lun));
-		mutex_unlock(&scst_mutex);
-		return SCST_TMF_RESP_COMPLETE;
+		fallthrough;
+	case SCST_TMF_ABORT_TASK:
+	case SCST_TMF_ABORT_TASK_SET:
+	case SCST_TMF_I_T_NEXUS_RESET:
+	case SCST_TMF_TARGET_RESET:
+		scst_tm_walk(mcmd, SCST_TM_ABORT);
+		scst_tm_add_uas(mcmd);
+		break;
 	default:
-		return SCST_TMF_RESP_FUNC_NOT_SUPPORTED;
+		resp = SCST_TMF_RESP_FUNC_NOT_SUPPORTED;
+	}
+	mutex_unlock(&scst_mutex);
+	return resp;
+}
+
+/*
+ * Wait until no command in @mcmd's scope that another TMF aborted first is
+ * still running: @mcmd must not be answered before it is gone either.
+ */
+static void scst_tm_wait_foreign(struct scst_mgmt_cmd *mcmd)
+{
+	unsigned int n;
+	int gen;
+
+	for (;;) {
+		gen = atomic_read(&scst_tm_freed);
+		mutex_lock(&scst_mutex);
+		n = scst_tm_walk(mcmd, SCST_TM_FOREIGN);
+		mutex_unlock(&scst_mutex);
+		if (!n)
+			return;
+		wait_event(scst_tm_waitq, atomic_read(&scst_tm_freed) != gen);
 	}
 }
 
@@ -183,6 +253,8 @@ static void scst_mcmd_exec_work(struct work_struct *work)
 		mcmd->status = SCST_TMF_RESP_LUN_NOT_EXIST;
 	else
 		mcmd->status = scst_tm_execute(mcmd);
+	if (mcmd->wait_foreign)
+		scst_tm_wait_foreign(mcmd);
 	scst_mcmd_put(mcmd);
 }
 

@@ -36,6 +36,17 @@ for i in $(seq 1 10); do
 done
 log "$resets resets issued"
 check "at least 10 resets succeeded" test "$resets" -ge 10
+
+# Overlapping TMFs: a target reset finds commands a LUN reset aborted
+# first and must still wait for them.
+for i in $(seq 1 5); do
+	sleep 0.5
+	pids=()
+	sg_reset --device "$dev" >/dev/null 2>&1 & pids+=($!)
+	sg_reset --target "$devn" >/dev/null 2>&1 & pids+=($!)
+	sg_reset --device "$devn" >/dev/null 2>&1 & pids+=($!)
+	wait "${pids[@]}" || true
+done
 check "fio with verify survives the resets" wait "$fio_pid"
 wait "$fion_pid" || true	# I/O errors after a reset are allowed here; hangs are not
 check "no command is left in the target" wait_for "[ \$(cat $SCST/active_commands) -eq 0 ]" 10
