@@ -131,6 +131,14 @@ TEST(ScstnlCodec, NameListAndEventCommand)
 	EXPECT_EQ(r.get("add_params"), "filename,blocksize");
 }
 
+TEST(ScstnlCodec, DumpInterrupted)
+{
+	Msg m = new_msg(SCST_CMD_LUN_GET);
+	EXPECT_FALSE(scstnl::decode(m.get()).dump_intr);
+	nlmsg_hdr(m.get())->nlmsg_flags |= NLM_F_MULTI | NLM_F_DUMP_INTR;
+	EXPECT_TRUE(scstnl::decode(m.get()).dump_intr);
+}
+
 TEST(ScstnlCodec, Names)
 {
 	EXPECT_EQ(scstnl::cmd_name(SCST_CMD_DEVICE_GET), "DEVICE_GET");

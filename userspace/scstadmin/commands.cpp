@@ -506,6 +506,11 @@ scstconf::Result<Config> load(const std::string &path)
 scstconf::SourcePos pos_of(const Config &c, const Op &op)
 {
 	const auto &p = op.at;
+	if (auto *dg = scstconf::find_named(c.device_groups, p.device_group)) {
+		if (auto *tg = scstconf::find_named(dg->target_groups, p.target_group))
+			return tg->pos;
+		return dg->pos;
+	}
 	if (!p.device.empty())
 		if (auto d = scstconf::find_device(c, p.device))
 			return d.device->pos;
@@ -621,6 +626,23 @@ int do_config(scstnl::Client &nl, const Invocation &inv, bool check)
 			std::cout << "  " << scstconf::describe(op) << "\n";
 		return 0;
 	}
+	// What this kernel cannot do at all fails before anything changes.
+	int unsupported = 0;
+	for (const auto &op : plan->ops)
+		if (auto r = scstctl::check_supported(op); !r) {
+			auto e = r.error();
+			auto pos = pos_of(*desired, op);
+			e.file = desired->source;
+			e.line = pos.line;
+			e.column = pos.column;
+			print_error(e);
+			unsupported++;
+		}
+	if (unsupported) {
+		std::cerr << "scstadmin: " << inv.value << ": " << unsupported
+			  << " change(s) this kernel cannot make, nothing changed\n";
+		return kFail;
+	}
 	std::vector<std::string> removals;
 	for (const auto &op : plan->ops)
 		if (removes(op))
@@ -638,37 +660,70 @@ int do_config(scstnl::Client &nl, const Invocation &inv, bool check)
 	return apply(nl, inv, plan->ops, &*desired);
 }
 
+// An open file descriptor, closed when it goes out of scope.
+class Fd {
+public:
+	explicit Fd(int fd) : fd_(fd) {}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+	~Fd()
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+	}
+	int get() const { return fd_; }
+	// Close now, reporting the error (for written files).
+	int close()
+	{
+		int res = ::close(fd_);
+		fd_ = -1;
+		return res;
+	}
+
+private:
+	int fd_;
+};
+
+// A temporary file removed unless it was renamed into place.
+class TempFile {
+public:
+	explicit TempFile(std::string path) : path_(std::move(path)) {}
+	TempFile(const TempFile &) = delete;
+	TempFile &operator=(const TempFile &) = delete;
+	~TempFile()
+	{
+		if (!path_.empty())
+			::unlink(path_.c_str());
+	}
+	const std::string &path() const { return path_; }
+	int rename_to(const std::string &target)
+	{
+		int res = ::rename(path_.c_str(), target.c_str());
+		if (res == 0)
+			path_.clear();
+		return res;
+	}
+
+private:
+	std::string path_;
+};
+
 // Write `text` to `path` atomically: a temporary file, fsync, rename.
 scstconf::Result<void> write_atomically(const std::string &path, const std::string &text)
 {
-	namespace fs = std::filesystem;
-	fs::path target(path);
-	fs::path tmp = target;
-	tmp += ".tmp." + std::to_string(getpid());
-	int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return Error{path, 0, 0, "", std::strerror(errno)};
-	std::size_t off = 0;
-	while (off < text.size()) {
-		ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-		if (n < 0) {
-			int err = errno;
-			::close(fd);
-			::unlink(tmp.c_str());
-			return Error{path, 0, 0, "", std::strerror(err)};
-		}
+	auto error = [&](int err) { return Error{path, 0, 0, "", std::strerror(err)}; };
+	TempFile tmp(path + ".tmp." + std::to_string(getpid()));
+	Fd fd(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+	if (fd.get() < 0)
+		return error(errno);
+	for (std::size_t off = 0; off < text.size();) {
+		ssize_t n = ::write(fd.get(), text.data() + off, text.size() - off);
+		if (n < 0)
+			return error(errno);
 		off += n;
 	}
-	if (::fsync(fd) < 0 || ::close(fd) < 0) {
-		int err = errno;
-		::unlink(tmp.c_str());
-		return Error{path, 0, 0, "", std::strerror(err)};
-	}
-	if (::rename(tmp.c_str(), path.c_str()) < 0) {
-		int err = errno;
-		::unlink(tmp.c_str());
-		return Error{path, 0, 0, "", std::strerror(err)};
-	}
+	if (::fsync(fd.get()) < 0 || fd.close() < 0 || tmp.rename_to(path) < 0)
+		return error(errno);
 	return {};
 }
 

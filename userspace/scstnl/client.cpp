@@ -157,7 +157,8 @@ Error Client::call(const Request &req, const OnRecord &on_record)
 {
 	if (error_)
 		return error_;
-	MsgPtr msg(nlmsg_alloc());
+	// Room for a few values of SCST_NL_VALUE_MAX (nlmsg_alloc() gives a page).
+	MsgPtr msg(nlmsg_alloc_size(4 * SCST_NL_VALUE_MAX));
 	if (!msg)
 		return {-ENOMEM, "cannot allocate a message", {}};
 	if (!genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0,

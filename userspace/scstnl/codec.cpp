@@ -199,6 +199,7 @@ Record decode(nl_msg *msg)
 	int rem;
 
 	rec.cmd = gnlh->cmd;
+	rec.dump_intr = nlh->nlmsg_flags & NLM_F_DUMP_INTR;
 	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem) {
 		unsigned type = nla_type(a);
 		if (type == SCST_A_PAD)

@@ -43,6 +43,9 @@ struct Record {
 	std::vector<std::pair<std::string, std::string>> fields;
 	// The SCST_A_ATTR names flagged SCST_A_ATTR_KEY: configuration values.
 	std::vector<std::string> key_attrs;
+	// A dump message flagged NLM_F_DUMP_INTR: the objects changed while
+	// the dump ran, it may be inconsistent (dump again).
+	bool dump_intr = false;
 
 	std::optional<std::string> get(std::string_view name) const;
 	std::string line() const;	// "key=value key=value ..."

@@ -136,6 +136,7 @@ check "i9 moved" test -e "$SCST/targets/$D/t1/ini_groups/hosts_b/initiators/i9"
 check "-rem_init, -rem_group, -rem_lun, -close_dev" bash -c "$A -noprompt -rem_init i9 -driver $D -target t1 -group hosts_b && $A -noprompt -rem_group g9 -driver $D -target t1 && $A -noprompt -rem_lun 9 -driver $D -target t1 && $A -noprompt -close_dev n9"
 check "-set_dev_attr of a read-only attribute fails with the kernel's message" fails_with "no such writable attribute" "$A" -set_dev_attr null0 -attributes size_mb=5
 check "-resync_dev" "$A" -resync_dev file0
+check "-set_hnd_attr of an attribute this kernel lacks says so" fails_with "no such attribute in this kernel" "$A" -set_hnd_attr vdisk_nullio -attributes foo=1
 check "-set_tgt_attr rel_tgt_id" "$A" -set_tgt_attr t2 -driver $D -attributes rel_tgt_id=42
 check "back to scst.conf" has "No changes" "$A" -config scst.conf
 
@@ -203,6 +204,19 @@ check "user: -clear_config" fails_with "Operation not permitted" "${U[@]}" "$A" 
 check "user: -config" fails_with "Operation not permitted" "${U[@]}" "$A" -config /tmp/user-fail.conf
 state after.txt
 check "the user changed nothing" diff before.txt after.txt
+
+# ---- ALUA device groups are not implemented: refused before any change ----
+cp w1.conf alua.conf
+printf '\nDEVICE_GROUP dg1 {\n\tDEVICE null0\n}\n' >>alua.conf
+line=$(grep -n 'DEVICE_GROUP dg1' alua.conf | cut -d: -f1)
+check "a DEVICE_GROUP is refused with its line" fails_with "alua.conf:$line" "$A" -config alua.conf
+check "... as not implemented in this kernel" fails_with "not implemented" "$A" -config alua.conf
+state after.txt
+check "the ALUA config changed nothing" diff before.txt after.txt
+
+# ---- the JSON form ----
+check "-clear_config, then -config of the JSON file" bash -c "$A -clear_config -noprompt && $A -config w1.json"
+check "gives the same state" bash -c "$A -write_config w4.conf && diff <(grep -v '^#' w1.conf) <(grep -v '^#' w4.conf)"
 
 check "-clear_config at the end" "$A" -clear_config -noprompt
 losetup -d "$loop"

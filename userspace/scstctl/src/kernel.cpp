@@ -53,11 +53,17 @@ struct Dump {
 	scstnl::Error error;
 };
 
+// Set when a dump message says the objects changed while it ran.
+thread_local bool dump_interrupted = false;
+
 Dump dump(scstnl::Client &nl, Request req)
 {
 	Dump d;
 	req.dump = true;
-	d.error = nl.call(req, [&](const Record &r) { d.records.push_back(r); });
+	d.error = nl.call(req, [&](const Record &r) {
+		dump_interrupted |= r.dump_intr;
+		d.records.push_back(r);
+	});
 	return d;
 }
 
@@ -171,6 +177,8 @@ Result<void> read_target(scstnl::Client &nl, const std::string &drv, const Recor
 Result<void> call(scstnl::Client &nl, const Op &op, const Request &req)
 {
 	auto e = nl.call(req, [](const Record &) {});
+	if (e.err == -EPERM)
+		return op_error(op, e.str() + " (changes need CAP_NET_ADMIN: run as root)");
 	if (e)
 		return op_error(op, e.str());
 	return {};
@@ -211,20 +219,30 @@ std::optional<std::string> driver_mgmt_path(std::string_view path)
 	return std::string(mid);
 }
 
+// A file descriptor closed when it goes out of scope.
+struct Fd {
+	int fd;
+	explicit Fd(int f) : fd(f) {}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+	~Fd()
+	{
+		if (fd >= 0)
+			::close(fd);
+	}
+};
+
 Result<void> write_file(const Op &op, const std::string &path, const std::string &text)
 {
-	int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
+	Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+	if (fd.fd < 0) {
 		int err = errno;
 		if (err == ENOENT)
 			return op_error(op, path + ": no such attribute in this kernel");
 		return op_error(op, path + ": " + std::strerror(err));
 	}
-	ssize_t n = ::write(fd, text.data(), text.size());
-	int err = errno;
-	::close(fd);
-	if (n < 0)
-		return op_error(op, "writing \"" + text + "\" to " + path + ": " + std::strerror(err) +
+	if (::write(fd.fd, text.data(), text.size()) < 0)
+		return op_error(op, "writing \"" + text + "\" to " + path + ": " + std::strerror(errno) +
 					    " (see the kernel log)");
 	return {};
 }
@@ -334,9 +352,14 @@ Result<void> create(scstnl::Client &nl, const Op &op, Scope scope, const Request
 	if (auto r = call(nl, op, add); !r)
 		return r;
 	auto r = object_attrs(nl, op, scope);
-	if (!r)
-		(void)nl.call(del, [](const Record &) {});
-	return r;
+	if (r)
+		return r;
+	(void)nl.call(del, [](const Record &) {});
+	// The error is this operation's: say which of its steps failed.
+	Error e = r.error();
+	e.message = e.field + ": " + e.message;
+	e.field = scstconf::describe(op);
+	return e;
 }
 
 Request target_req(uint8_t cmd, const scstconf::ObjectPath &p)
@@ -381,12 +404,8 @@ Result<void> initiator_op(scstnl::Client &nl, const Op &op, uint8_t cmd)
 	return call(nl, op, req);
 }
 
-}  // namespace
-
-Result<Config> read_running(scstnl::Client &nl)
+Result<Config> read_running_once(scstnl::Client &nl)
 {
-	if (nl.error())
-		return kernel_error("netlink", nl.error());
 	Config c;
 
 	// Devices, with their handlers; only "[key]" attributes are configuration.
@@ -425,6 +444,28 @@ Result<Config> read_running(scstnl::Client &nl)
 		c.drivers.push_back(std::move(td));
 	}
 	return scstconf::normalize(std::move(c));
+}
+
+}  // namespace
+
+Result<Config> read_running(scstnl::Client &nl)
+{
+	if (nl.error())
+		return kernel_error("netlink", nl.error());
+	// A configuration change during the dumps: read it all again.
+	for (int attempt = 0;; attempt++) {
+		dump_interrupted = false;
+		auto c = read_running_once(nl);
+		if (!c || !dump_interrupted || attempt == 4)
+			return c;
+	}
+}
+
+Result<void> check_supported(const Op &op)
+{
+	if (is_alua(op))
+		return alua_error(op);
+	return {};
 }
 
 Result<void> apply_op(scstnl::Client &nl, const Op &op)

@@ -30,6 +30,11 @@ struct ApplyReport {
 // scstconf::inverse() and report.
 ApplyReport apply_plan(scstnl::Client &nl, const std::vector<scstconf::Op> &ops, const ApplyOptions &opt = {});
 
+// Whether this kernel can carry out `op` at all (ALUA device groups are not
+// implemented): apply_op() refuses it with this error; check a whole plan
+// with it before applying anything.
+scstconf::Result<void> check_supported(const scstconf::Op &op);
+
 // A desired config in the form read_running() reports for the same kernel
 // state, so that diff(running, canonical(desired, running)) is empty once it
 // is applied: vdisk `size_mb N` becomes `size N*2^20`, boolean vdisk and LUN
