@@ -8,8 +8,9 @@
  *
  * Portable files may use: u8..u64, s8..s64, bool, the be16/24/32/64
  * get_unaligned/put_unaligned helpers, min/max/min_t/max_t, ARRAY_SIZE,
- * BIT, likely/unlikely, the switch-case pseudo keyword, EINVAL/ENOMEM,
- * memcpy/memset/memcmp/strlen/strnlen and EXPORT_SYMBOL_GPL. They never
+ * BIT, BIT_ULL, offsetof, likely/unlikely, the switch-case pseudo keyword,
+ * EINVAL/ENOMEM/ENOSPC/ERANGE/ENOENT, memcpy/memset/memcmp/memchr,
+ * strchr/strlen/strnlen, crc32c() and EXPORT_SYMBOL_GPL. They never
  * allocate, sleep, lock or print.
  */
 #ifndef SCST_PORTABLE_H
@@ -22,6 +23,7 @@
 #include <linux/errno.h>
 #include <linux/bits.h>
 #include <linux/export.h>
+#include <linux/crc32c.h>
 #include "scst_compat.h"
 #else
 #include "scst_kshim.h"

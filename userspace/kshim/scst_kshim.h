@@ -37,6 +37,7 @@ typedef int64_t s64;
 #define U64_MAX		((u64)~0ULL)
 
 #define BIT(nr)		(1UL << (nr))
+#define BIT_ULL(nr)	(1ULL << (nr))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define min(a, b)	((a) < (b) ? (a) : (b))
@@ -117,5 +118,17 @@ static inline void put_unaligned_be64(u64 val, void *p)
 	put_unaligned_be32((u32)(val >> 32), b);
 	put_unaligned_be32((u32)val, b + 4);
 }
+
+/*
+ * crc32c() as in <linux/crc32c.h>: raw CRC update, no inversions
+ * (scst_kshim_crc32c.c).
+ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+u32 crc32c(u32 crc, const void *address, unsigned int length);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* SCST_KSHIM_H */
