@@ -664,7 +664,11 @@ struct isc_pdu_info {
 	u8 flags;		/* byte 1 as received */
 	u32 ahs_len;		/* bytes */
 	u32 data_len;		/* DataSegmentLength, without padding */
-	u64 lun;		/* the 8 LUN bytes, big endian */
+	/*
+	 * The 8 LUN bytes as one big-endian number, not interpreted: the
+	 * core maps them (scst_lun_decode()) and answers an unknown LUN.
+	 */
+	u64 lun;
 	u32 itt;
 	u32 ttt;		/* NOP-Out, Text, Data-Out, SNACK */
 	u32 cmdsn;		/* requests with a CmdSN */

@@ -178,6 +178,10 @@ struct isc_chap_keys {
 	struct isc_kv a, i, c, n, r;	/* val NULL: absent */
 };
 
+/*
+ * The negotiation state of one connection's login (or of its full feature
+ * phase Text exchanges). About 1.4 KiB: the kernel allocates it.
+ */
 struct isc_neg {
 	const struct isc_tgt_config *cfg;
 	struct isc_params p;		/* negotiated so far */

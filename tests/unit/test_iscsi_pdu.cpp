@@ -262,6 +262,12 @@ TEST(IscsiPduDecode, ReservedItt)
 		put_unaligned_be32(ISC_RSVD_TAG, &h[16]);
 		expect_reject(h, ISC_REJECT_INVALID_PDU_FIELD);
 	}
+	// In the login phase it fails the login.
+	Bhs lh = hdr(ISC_OP_LOGIN_REQ);
+	put_unaligned_be32(ISC_RSVD_TAG, &lh[16]);
+	Dec ld = decode(lh, ISC_PHASE_LOGIN);
+	EXPECT_EQ(ld.v, ISC_PDU_LOGIN_FAIL);
+	EXPECT_EQ(ld.pi.login_status, ISC_LOGIN_INITIATOR_ERROR);
 	// NOP-Out: ITT 0xffffffff answers a ping and must be immediate.
 	Bhs h = hdr(ISC_OP_NOP_OUT);
 	put_unaligned_be32(ISC_RSVD_TAG, &h[16]);
