@@ -51,9 +51,12 @@ TEST(ScstctlCanonical, TargetsAndLuns)
 TARGET_DRIVER scst_local {
 	TARGET t1 {
 		rel_tgt_id 7
+		session_name host_a
+		session_name host_b
 	}
 	TARGET t2 {
 		rel_tgt_id 8
+		session_name host_c
 	}
 }
 )");
@@ -72,6 +75,7 @@ TARGET_DRIVER scst_local {
 	}
 	TARGET t2 {
 		rel_tgt_id 3
+		session_name host_d
 	}
 	TARGET t3
 }
@@ -82,7 +86,10 @@ TARGET_DRIVER scst_local {
 	EXPECT_EQ(t1.attrs.get("rel_tgt_id"), "7");  // kept as the kernel chose it
 	EXPECT_TRUE(t1.luns[0].attrs.empty());
 	EXPECT_EQ(t1.groups[0].luns[0].attrs.get("read_only"), "1");
+	EXPECT_EQ(t1.attrs.values("session_name"), (std::vector<std::string>{"host_a", "host_b"}));
 	EXPECT_EQ(c.drivers[0].targets[1].attrs.get("rel_tgt_id"), "3");
+	EXPECT_EQ(c.drivers[0].targets[1].attrs.values("session_name"), (std::vector<std::string>{"host_d"}));
+	EXPECT_FALSE(c.drivers[0].targets[2].attrs.contains("session_name"));
 	EXPECT_FALSE(c.drivers[0].targets[2].attrs.contains("rel_tgt_id"));
 }
 

@@ -51,6 +51,20 @@ dd if=/dev/zero of=/srv/f0.img bs=1M count=16 2>/dev/null
 dd if=/dev/zero of=/srv/b0.img bs=1M count=16 2>/dev/null
 loop=$(losetup -f --show /srv/b0.img)
 
+# The default target's session is the kernel's when the config names none.
+cat >keep.conf <<EOF
+HANDLER vdisk_nullio {
+	DEVICE k0
+}
+TARGET_DRIVER scst_local {
+	TARGET scst_local_tgt {
+		LUN 0 k0
+	}
+}
+EOF
+check "a config without session_name needs no -force" "$A" -config keep.conf
+check "the default session is still there" test -d "$LOCAL_TGT/sessions/scst_local_host"
+check "LUN 0 is k0" bash -c "readlink $LOCAL_TGT/luns/0/device | grep -q '/k0$'"
 check "-clear_config removes the default target" "$A" -clear_config -noprompt
 check "nothing is left" bash -c "[ -z \"\$(ls $SCST/targets/$D | grep -v mgmt)\" ]"
 

@@ -575,14 +575,21 @@ Config canonical(Config c, const Config &running)
 		for (auto &t : drv.targets) {
 			if (drv.name == kLocalDriver)
 				t.attrs.erase("enabled");
-			if (!t.attrs.contains("rel_tgt_id"))
-				if (auto *rd = scstconf::find_named(running.drivers, drv.name))
-					if (auto *rt = scstconf::find_named(rd->targets, t.name))
-						if (auto id = rt->attrs.get("rel_tgt_id"))
-							t.attrs.add("rel_tgt_id", *id);
 			lun_params(t.luns);
 			for (auto &g : t.groups)
 				lun_params(g.luns);
+			// What the config leaves to the kernel keeps its running value.
+			const scstconf::Target *rt = nullptr;
+			if (auto *rd = scstconf::find_named(running.drivers, drv.name))
+				rt = scstconf::find_named(rd->targets, t.name);
+			if (!rt)
+				continue;
+			if (!t.attrs.contains("rel_tgt_id"))
+				if (auto id = rt->attrs.get("rel_tgt_id"))
+					t.attrs.add("rel_tgt_id", *id);
+			if (drv.name == kLocalDriver && !t.attrs.contains("session_name"))
+				for (const auto &v : rt->attrs.values("session_name"))
+					t.attrs.add("session_name", v);
 		}
 	return c;
 }

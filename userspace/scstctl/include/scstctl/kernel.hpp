@@ -39,8 +39,9 @@ scstconf::Result<void> check_supported(const scstconf::Op &op);
 // state, so that diff(running, canonical(desired, running)) is empty once it
 // is applied: vdisk `size_mb N` becomes `size N*2^20`, boolean vdisk and LUN
 // parameters that are 0 (their default) are dropped, and so is `enabled`
-// of scst_local targets (always on); a target that the config gives no
-// `rel_tgt_id` keeps the one the kernel chose. Not normalize()d; positions
+// of scst_local targets (always on); a running target that the config gives
+// no `rel_tgt_id` keeps the one the kernel chose, an scst_local one without
+// `session_name` its sessions. Not normalize()d; positions
 // are kept.
 scstconf::Config canonical(scstconf::Config desired, const scstconf::Config &running);
 }
