@@ -65,6 +65,7 @@ userspace_bins=(
 	"$top/build/userspace/userspace/scstadmd/scstadmd"
 	"$top/build/userspace/userspace/scstadmin/scstadmin"
 	"$top/build/userspace/userspace/scstnl/scstnl"
+	"$top/build/userspace/bench/tools/scst_bench_fsops"
 )
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
