@@ -95,6 +95,16 @@ TEST(ScstadminOptions, Attributes)
 	ASSERT_FALSE(none);
 }
 
+TEST(ScstadminOptions, SetLunAttr)
+{
+	auto inv = parse_args({"-set_lun_attr", "4", "-driver", "d", "-target", "t", "-attributes", "read_only=1"});
+	ASSERT_TRUE(inv) << inv.error().to_string();
+	EXPECT_EQ(inv->verb, Verb::SetLunAttr);
+	EXPECT_EQ(inv->lun, "4");
+	EXPECT_FALSE(parse_args({"-set_lun_attr", "4", "-driver", "d", "-target", "t"}));
+	EXPECT_FALSE(parse_args({"-set_lun_attr", "4", "-driver", "d", "-attributes", "read_only=1"}));
+}
+
 TEST(ScstadminOptions, MoveInitNeedsTo)
 {
 	auto inv = parse_args({"-move_init", "host*", "-driver", "d", "-target", "t", "-group", "a", "-to", "b"});

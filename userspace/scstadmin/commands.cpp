@@ -919,6 +919,25 @@ int change(scstnl::Client &nl, const Invocation &inv)
 		op.lun_params = attributes_of(inv);
 		return run_ops(nl, inv, {op});
 	}
+	case Verb::SetLunAttr: {
+		// LUN parameters change by "replace" with the same device.
+		auto n = lun_number(inv);
+		if (!n)
+			return fail(n.error());
+		auto req = Request{SCST_CMD_LUN_GET, false, {}};
+		req.add(SCST_A_DRIVER, inv.driver).add(SCST_A_TARGET, inv.target);
+		if (!inv.group.empty())
+			req.add(SCST_A_GROUP, inv.group);
+		req.add(SCST_A_LUN, static_cast<uint32_t>(*n));
+		auto r = get(nl, req);
+		if (r.error || r.list.empty())
+			return kernel_fail("LUN " + inv.lun, r.error);
+		Op op = make(OpKind::ReplaceLun, Scope::Lun, grp);
+		op.lun = *n;
+		op.lun_device = op.old_lun_device = field(r.list[0], "device");
+		op.lun_params = attributes_of(inv);
+		return run_ops(nl, inv, {op});
+	}
 	case Verb::ClearLuns: {
 		if (!confirm(inv, "-clear_luns of " + inv.driver + "/" + inv.target))
 			return kFail;

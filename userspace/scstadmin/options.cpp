@@ -44,6 +44,7 @@ constexpr std::array kVerbs = {
 	VerbInfo{"set_drv_attr", Verb::SetDrvAttr, Arg::Required, "DRIVER -attributes K=V,..."},
 	VerbInfo{"set_tgt_attr", Verb::SetTgtAttr, Arg::Required, "TARGET -driver D -attributes K=V,..."},
 	VerbInfo{"set_grp_attr", Verb::SetGrpAttr, Arg::Required, "GROUP -driver D -target T -attributes K=V,..."},
+	VerbInfo{"set_lun_attr", Verb::SetLunAttr, Arg::Required, "LUN -driver D -target T [-group G] -attributes read_only=1"},
 	VerbInfo{"open_dev", Verb::OpenDev, Arg::Required, "DEVICE -handler H [-attributes K=V,...]"},
 	VerbInfo{"close_dev", Verb::CloseDev, Arg::Required, "DEVICE [-handler H]"},
 	VerbInfo{"resync_dev", Verb::ResyncDev, Arg::Required, "DEVICE"},
@@ -257,6 +258,7 @@ scstconf::Result<Invocation> parse_args(const std::vector<std::string> &args)
 	case Verb::AddGroup:
 	case Verb::RemGroup:
 	case Verb::ListLunAttr:
+	case Verb::SetLunAttr:
 	case Verb::RemLun:
 	case Verb::ClearLuns:
 		needed = {{&inv.driver, "driver"}, {&inv.target, "target"}};
@@ -291,6 +293,11 @@ scstconf::Result<Invocation> parse_args(const std::vector<std::string> &args)
 	case Verb::SetGrpAttr:
 		if (inv.attributes.empty())
 			return usage_error("-attributes", "-" + inv.verb_name + " needs -attributes K=V,...");
+		break;
+	case Verb::SetLunAttr:
+		if (inv.attributes.empty())
+			return usage_error("-attributes", "-" + inv.verb_name + " needs -attributes K=V,...");
+		inv.lun = inv.value;
 		break;
 	case Verb::AddLun:
 	case Verb::RemLun:

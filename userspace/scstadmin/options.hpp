@@ -15,7 +15,7 @@ enum class Verb {
 	Config, CheckConfig, WriteConfig, ClearConfig,
 	ListHandler, ListDevice, ListDriver, ListTarget, ListGroup, ListSessions,
 	ListScstAttr, ListHndAttr, ListDevAttr, ListDrvAttr, ListTgtAttr, ListGrpAttr, ListLunAttr,
-	SetScstAttr, SetHndAttr, SetDevAttr, SetDrvAttr, SetTgtAttr, SetGrpAttr,
+	SetScstAttr, SetHndAttr, SetDevAttr, SetDrvAttr, SetTgtAttr, SetGrpAttr, SetLunAttr,
 	OpenDev, CloseDev, ResyncDev,
 	AddTarget, RemTarget, EnableTarget, DisableTarget,
 	AddGroup, RemGroup,

@@ -147,6 +147,8 @@ check "-open_dev" "$A" -open_dev n9 -handler vdisk_nullio -attributes size_mb=8,
 check "-add_lun" "$A" -add_lun 9 -driver $D -target t1 -device n9 -attributes read_only=1
 check "-add_group, -add_init, -move_init" bash -c "$A -add_group g9 -driver $D -target t1 && $A -add_init 'i9' -driver $D -target t1 -group g9 && $A -move_init i9 -driver $D -target t1 -group g9 -to hosts_b"
 check "i9 moved" test -e "$SCST/targets/$D/t1/ini_groups/hosts_b/initiators/i9"
+check "-set_lun_attr read_only=0" "$A" -set_lun_attr 9 -driver $D -target t1 -attributes read_only=0
+check "LUN 9 is writable now" bash -c "head -n1 $SCST/targets/$D/t1/luns/9/read_only | grep -qx 0"
 check "-rem_init, -rem_group, -rem_lun, -close_dev" bash -c "$A -noprompt -rem_init i9 -driver $D -target t1 -group hosts_b && $A -noprompt -rem_group g9 -driver $D -target t1 && $A -noprompt -rem_lun 9 -driver $D -target t1 && $A -noprompt -close_dev n9"
 check "-set_dev_attr of a read-only attribute fails with the kernel's message" fails_with "no such writable attribute" "$A" -set_dev_attr null0 -attributes size_mb=5
 check "-resync_dev" "$A" -resync_dev file0
@@ -202,6 +204,22 @@ line=$(grep -n 'DEVICE file9' fail.conf | cut -d: -f1)
 check "the kernel's refusal names the line" fails_with "fail.conf:$line" "$A" -config fail.conf
 check "and says it rolled back" fails_with "rolled back" "$A" -config fail.conf
 check "newgrp was removed again" test ! -e "$SCST/targets/$D/t1/ini_groups/newgrp"
+state after.txt
+check "the kernel is as before" diff before.txt after.txt
+
+# ---- -cont_on_err: every failure reported, no rollback ----
+awk '{ print }
+	/^HANDLER vdisk_fileio/ && !d { getline; print "\tDEVICE file8 {\n\t\tfilename /srv/missing8.img\n\t}\n\tDEVICE file9 {\n\t\tfilename /srv/missing9.img\n\t}\n"; print; d = 1 }
+	/^HANDLER vdisk_nullio/ && !n { getline; print "\tDEVICE null8\n"; print; n = 1 }' \
+	w1.conf >cont.conf
+rc=0
+"$A" -config cont.conf -cont_on_err >cont.out 2>&1 || rc=$?
+cat cont.out
+check "-config -cont_on_err fails" test "$rc" -ne 0
+check "-cont_on_err reports both failures with their lines" \
+	bash -c "grep -q 'cont.conf:[0-9].*file8' cont.out && grep -q 'cont.conf:[0-9].*file9' cont.out"
+check "-cont_on_err keeps what worked" test -d "$SCST/devices/null8"
+check "back to w1.conf" "$A" -config w1.conf -force
 state after.txt
 check "the kernel is as before" diff before.txt after.txt
 
