@@ -113,6 +113,12 @@ public:
 			return make_error("no kernel");
 		return scstconf::normalize(state);
 	}
+	scstconf::Result<Providers> providers() override
+	{
+		if (fail_reads)
+			return make_error("no kernel");
+		return loaded;
+	}
 	ApplyOutcome apply(const std::vector<scstconf::Op> &ops) override
 	{
 		applies++;
@@ -134,6 +140,7 @@ public:
 	}
 
 	Config state;
+	Providers loaded{{"vdisk_nullio", "vdisk_fileio", "vdisk_blockio"}, {"scst_local"}};
 	std::size_t fail_at = SIZE_MAX;
 	bool fail_reads = false;
 	int reads = 0, applies = 0;
@@ -247,13 +254,14 @@ TEST(StartUp, AnInvalidFileLeavesTheKernelAloneAndIsKeptAside)
 {
 	TmpDir dir;
 	auto path = dir.file("scst.conf");
-	std::string bad = std::string(kSaved) + "TARGET_DRIVER scst_local2 {\n\tTARGET t {\n\t\tLUN 1 nosuch\n\t}\n}\n";
+	std::string bad = kSaved;
+	bad.replace(bad.find("LUN 0 null0"), 11, "LUN 0 null0\n\t\tLUN 1 nosuch");
 	ASSERT_TRUE(write_file_atomic(path, bad).ok());
 	std::vector<scstconf::Error> errors;
 	auto l = load_saved(path, &errors);
 	ASSERT_FALSE(l.ok());
 	EXPECT_EQ(l.error().file, path);
-	EXPECT_EQ(l.error().line, 20);
+	EXPECT_EQ(l.error().line, 12);
 	EXPECT_NE(l.error().field.find("LUN 1"), std::string::npos) << l.error().to_string();
 
 	FakeKernel k(parse(kFresh));
@@ -420,7 +428,7 @@ TEST(Syncer, ABurstOfEventsGivesOneResync)
 
 	// A resync forced by an overrun or SIGHUP.
 	k.state = parse(kFresh);
-	s.resync_now();
+	s.resync_now(t0 + 3s);
 	EXPECT_EQ(s.writes(), 2u);
 	EXPECT_EQ(parse(slurp(p.path())), scstconf::normalize(parse(kFresh)));
 }
@@ -516,4 +524,99 @@ TEST(EventLoop, DispatchesFdsAndTimers)
 	EXPECT_FALSE(loop.watching(p[0]));
 	::close(p[0]);
 	::close(p[1]);
+}
+
+// ---- modules going away and coming back ----
+
+TEST(Providers, WhatTheFileNeedsThatIsNotLoaded)
+{
+	Providers p{{"vdisk_nullio"}, {}};
+	EXPECT_EQ(unloaded_providers(parse(kSaved), p), std::vector<std::string>{"target driver scst_local"});
+	p.drivers.insert("scst_local");
+	EXPECT_TRUE(unloaded_providers(parse(kSaved), p).empty());
+	EXPECT_EQ(unloaded_providers(parse("HANDLER vdisk_fileio {\n DEVICE f {\n filename /x\n }\n}\n"), p),
+		  std::vector<std::string>{"handler vdisk_fileio"});
+}
+
+TEST(StartUp, WaitsForTheModulesTheFileNeeds)
+{
+	TmpDir dir;
+	auto path = dir.file("scst.conf");
+	ASSERT_TRUE(write_file_atomic(path, kSaved).ok());
+	FakeKernel k(Config{});
+	k.loaded.drivers.clear();	// scst_local not loaded yet
+	Persister p(path);
+	auto rep = start_up(k, p);
+	ASSERT_TRUE(rep.ok()) << rep.error().to_string();
+	EXPECT_EQ(rep->waiting_for, std::vector<std::string>{"target driver scst_local"});
+	EXPECT_EQ(k.applies, 0);
+	EXPECT_EQ(slurp(path), kSaved) << "the file is left alone while waiting";
+
+	// scst_local loads: the file is applied at the next poll.
+	Syncer s(k, p, Debouncer(100ms, 1s), 2s);
+	Debouncer::TimePoint t0{};
+	s.wait(t0, rep->waiting_for);
+	EXPECT_TRUE(s.waiting());
+	EXPECT_EQ(*s.deadline(), t0 + 2s);
+	s.tick(t0 + 2s);
+	EXPECT_TRUE(s.waiting());
+	k.state = parse(kFresh);
+	k.loaded.drivers.insert("scst_local");
+	int recovered = 0;
+	s.on_recovered([&] { recovered++; });
+	s.tick(t0 + 4s);
+	EXPECT_FALSE(s.waiting());
+	EXPECT_EQ(recovered, 1);
+	EXPECT_EQ(scstconf::normalize(k.state), scstconf::normalize(parse(kSaved)));
+	EXPECT_EQ(parse(slurp(path)), parse(kSaved));
+}
+
+TEST(Syncer, AnUnloadedModuleDoesNotEmptyTheFileAndIsRestoredWhenBack)
+{
+	TmpDir dir;
+	auto path = dir.file("scst.conf");
+	FakeKernel k(parse(kSaved));
+	Persister p(path);
+	ASSERT_TRUE(start_up(k, p).ok());
+	Syncer s(k, p, Debouncer(100ms, 1s), 2s);
+	Debouncer::TimePoint t0{};
+	std::string before = slurp(path);
+
+	// rmmod scst_vdisk: its devices go, and the LUNs that used them.
+	k.state = parse(kFresh);
+	k.loaded.handlers.clear();
+	s.changed(t0);
+	s.tick(t0 + 100ms);
+	EXPECT_TRUE(s.waiting());
+	EXPECT_EQ(slurp(path), before);
+	// More events while waiting save nothing either.
+	s.changed(t0 + 1s);
+	s.tick(t0 + 1100ms);
+	EXPECT_EQ(slurp(path), before);
+
+	// modprobe scst_vdisk: the file is applied again.
+	k.loaded.handlers = {"vdisk_nullio", "vdisk_fileio", "vdisk_blockio"};
+	s.tick(t0 + 2100ms);
+	EXPECT_FALSE(s.waiting());
+	EXPECT_EQ(s.recoveries(), 1u);
+	EXPECT_EQ(scstconf::normalize(k.state), scstconf::normalize(parse(kSaved)));
+	EXPECT_EQ(slurp(path), before);
+}
+
+TEST(Syncer, SighupSavesTheKernelAsItIsEvenWhileWaiting)
+{
+	TmpDir dir;
+	auto path = dir.file("scst.conf");
+	FakeKernel k(parse(kSaved));
+	Persister p(path);
+	ASSERT_TRUE(start_up(k, p).ok());
+	Syncer s(k, p, Debouncer(100ms, 1s), 2s);
+	Debouncer::TimePoint t0{};
+	k.state = parse(kFresh);
+	k.loaded.handlers.clear();
+	s.resync_now(t0);
+	EXPECT_TRUE(s.waiting());
+	s.save_as_is(t0 + 1s);
+	EXPECT_FALSE(s.waiting());
+	EXPECT_EQ(parse(slurp(path)), scstconf::normalize(parse(kFresh)));
 }

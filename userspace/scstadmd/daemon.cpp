@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "error.hpp"
@@ -156,19 +157,21 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 	Syncer syncer(kernel, persister);
 	EventLoop loop;
 	int status = 0;
+	if (!start->waiting_for.empty())
+		syncer.wait(EventLoop::Clock::now(), start->waiting_for);
 
 	loop.watch(sigs->fd(), POLLIN, [&](short) {
 		while (auto sig = sigs->read()) {
 			if (*sig == SIGHUP) {
 				log_info("SIGHUP: re-reading the running configuration");
-				syncer.resync_now();
+				syncer.save_as_is(EventLoop::Clock::now());
 			} else {
 				log_info(std::string("exiting on ") + ::strsignal(*sig));
 				loop.stop();
 			}
 		}
 	});
-	loop.watch(events->fd(), POLLIN, [&](short) {
+	std::function<void(short)> on_events = [&](short) {
 		auto now = EventLoop::Clock::now();
 		auto d = events->drain([&](const scstnl::Record &ev) {
 			log_info(describe_event(ev));
@@ -183,8 +186,24 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 		}
 		if (d->overrun) {
 			log_warning("events were lost (netlink overrun): full resync");
-			syncer.resync_now();
+			syncer.resync_now(now);
 		}
+	};
+	loop.watch(events->fd(), POLLIN, on_events);
+	// The scst module may have been reloaded: its multicast group is new.
+	syncer.on_recovered([&] {
+		loop.unwatch(events->fd());
+		auto fresh = EventSocket::open();
+		if (!fresh) {
+			log_error("cannot subscribe to the events again: " + fresh.error().to_string());
+			status = 1;
+			loop.stop();
+			return;
+		}
+		*events = std::move(*fresh);
+		loop.watch(events->fd(), POLLIN, on_events);
+		// Changes made while subscribing are not lost.
+		syncer.resync_now(EventLoop::Clock::now());
 	});
 	loop.add_timer({[&] { return syncer.deadline(); }, [&](EventLoop::TimePoint now) { syncer.tick(now); }});
 
@@ -193,8 +212,8 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 		status = 1;
 	}
 	// Changes still waiting for their debounce are saved before leaving.
-	if (syncer.deadline())
-		syncer.resync_now();
+	if (syncer.deadline() && !syncer.waiting())
+		syncer.resync_now(EventLoop::Clock::now());
 	return status;
 }
 

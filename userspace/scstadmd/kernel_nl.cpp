@@ -4,6 +4,7 @@
 
 #include "error.hpp"
 #include "client.hpp"
+#include "uapi/scst_netlink.h"
 #include "log.hpp"
 
 namespace scstadmd {
@@ -23,6 +24,33 @@ scstconf::Result<scstconf::Config> NetlinkKernel::read_running()
 	if (nl.error())
 		return connect_error(nl.error());
 	return scstctl::read_running(nl);
+}
+
+scstconf::Result<Providers> NetlinkKernel::providers()
+{
+	scstnl::Client nl;
+	if (nl.error())
+		return connect_error(nl.error());
+	Providers p;
+	scstnl::Request handlers;
+	handlers.cmd = SCST_CMD_HANDLER_GET;
+	handlers.dump = true;
+	auto e = nl.call(handlers, [&](const scstnl::Record &r) {
+		if (auto h = r.get("handler"))
+			p.handlers.insert(*h);
+	});
+	if (e)
+		return connect_error(e);
+	scstnl::Request drivers;
+	drivers.cmd = SCST_CMD_DRIVER_GET;
+	drivers.dump = true;
+	e = nl.call(drivers, [&](const scstnl::Record &r) {
+		if (auto d = r.get("driver"))
+			p.drivers.insert(*d);
+	});
+	if (e)
+		return connect_error(e);
+	return p;
 }
 
 scstconf::Config NetlinkKernel::canonical(scstconf::Config desired, const scstconf::Config &running)

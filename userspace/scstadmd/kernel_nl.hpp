@@ -9,6 +9,7 @@ namespace scstadmd {
 class NetlinkKernel : public KernelPort {
 public:
 	scstconf::Result<scstconf::Config> read_running() override;
+	scstconf::Result<Providers> providers() override;
 	scstconf::Config canonical(scstconf::Config desired, const scstconf::Config &running) override;
 	ApplyOutcome apply(const std::vector<scstconf::Op> &ops) override;
 };

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
+#include <string>
 #include <vector>
 
 #include <scstconf/model.hpp>
@@ -21,11 +23,19 @@ struct ApplyOutcome {
 	bool ok() const { return errors.empty(); }
 };
 
+// The device handlers and target drivers registered in the kernel: their
+// modules are loaded.
+struct Providers {
+	std::set<std::string> handlers;
+	std::set<std::string> drivers;
+};
+
 class KernelPort {
 public:
 	virtual ~KernelPort() = default;
 	// The running state, normalized.
 	virtual scstconf::Result<scstconf::Config> read_running() = 0;
+	virtual scstconf::Result<Providers> providers() = 0;
 	// @desired in the form read_running() reports the same state in, so
 	// that diffing against it changes only what really differs.
 	virtual scstconf::Config canonical(scstconf::Config desired, const scstconf::Config &)

@@ -166,6 +166,71 @@ Result<std::size_t> restore(KernelPort &kernel, const Config &running, const std
 
 } // namespace
 
+std::vector<std::string> unloaded_providers(const Config &saved, const Providers &loaded)
+{
+	std::vector<std::string> missing;
+	for (const auto &h : saved.handlers)
+		if (!loaded.handlers.count(h.name))
+			missing.push_back("handler " + h.name);
+	for (const auto &d : saved.drivers)
+		if (!loaded.drivers.count(d.name))
+			missing.push_back("target driver " + d.name);
+	return missing;
+}
+
+namespace {
+
+std::string join(const std::vector<std::string> &v)
+{
+	std::string s;
+	for (const auto &e : v)
+		s += (s.empty() ? "" : ", ") + e;
+	return s;
+}
+
+// The saved file's config, if it exists and parses.
+std::optional<Config> saved_config(const std::string &path)
+{
+	auto text = read_file(path);
+	if (!text || !text->has_value())
+		return std::nullopt;
+	auto c = scstconf::parse_conf(**text, path);
+	if (!c)
+		return std::nullopt;
+	return std::move(*c);
+}
+
+} // namespace
+
+Result<StartReport> restore_and_save(KernelPort &kernel, Persister &persister, const Config &running)
+{
+	StartReport rep;
+	rep.action = StartAction::RestoreFile;
+	auto r = restore(kernel, running, persister.path());
+	if (r) {
+		rep.restored = true;
+		rep.ops = *r;
+		log_info("restored " + persister.path() + " (" + std::to_string(*r) + " operation(s))");
+	} else {
+		log_error(r.error().to_string());
+		rep.rejected = true;
+		rep.rejected_to = persister.path() + ".rejected";
+		if (std::rename(persister.path().c_str(), rep.rejected_to.c_str()) < 0)
+			return make_error("cannot move it to " + rep.rejected_to + ": " + std::strerror(errno),
+					  persister.path());
+		log_error(persister.path() + " was not applied, the kernel is unchanged; the file is now " +
+			  rep.rejected_to);
+	}
+	auto now = kernel.read_running();
+	if (!now)
+		return now.error();
+	auto w = persister.persist(*now);
+	if (!w)
+		return w.error();
+	rep.file_written = *w;
+	return rep;
+}
+
 Result<StartReport> start_up(KernelPort &kernel, Persister &persister)
 {
 	StartReport rep;
@@ -175,31 +240,25 @@ Result<StartReport> start_up(KernelPort &kernel, Persister &persister)
 	auto existing = read_file(persister.path());
 	if (!existing)
 		return existing.error();
+	auto loaded = kernel.providers();
+	if (!loaded)
+		return loaded.error();
+	if (auto saved = saved_config(persister.path())) {
+		rep.waiting_for = unloaded_providers(*saved, *loaded);
+		if (!rep.waiting_for.empty()) {
+			log_warning(persister.path() + " needs " + join(rep.waiting_for) +
+				    ", not loaded: waiting for it before restoring or saving anything");
+			return rep;
+		}
+	}
 
 	rep.action = decide_start(*running, existing->has_value());
 	if (rep.action == StartAction::RestoreFile) {
 		log_info("the kernel holds no configuration: restoring " + persister.path());
-		auto r = restore(kernel, *running, persister.path());
-		if (r) {
-			rep.restored = true;
-			rep.ops = *r;
-			log_info("restored " + persister.path() + " (" + std::to_string(*r) + " operation(s))");
-		} else {
-			log_error(r.error().to_string());
-			rep.rejected = true;
-			rep.rejected_to = persister.path() + ".rejected";
-			if (std::rename(persister.path().c_str(), rep.rejected_to.c_str()) < 0)
-				return make_error("cannot move it to " + rep.rejected_to + ": " +
-							std::strerror(errno), persister.path());
-			log_error(persister.path() + " was not applied, the kernel is unchanged; the file is now " +
-				  rep.rejected_to);
-		}
-		running = kernel.read_running();
-		if (!running)
-			return running.error();
-	} else if (existing->has_value()) {
-		log_info("the kernel holds a configuration: it is the truth, saving it to " + persister.path());
+		return restore_and_save(kernel, persister, *running);
 	}
+	if (existing->has_value())
+		log_info("the kernel holds a configuration: it is the truth, saving it to " + persister.path());
 	auto w = persister.persist(*running);
 	if (!w)
 		return w.error();
@@ -227,19 +286,52 @@ bool Debouncer::due(TimePoint now) const
 	return d && now >= *d;
 }
 
+std::optional<Syncer::TimePoint> Syncer::deadline() const
+{
+	auto d = debouncer_.deadline();
+	if (waiting_ && poll_at_ && (!d || *poll_at_ < *d))
+		return poll_at_;
+	return d;
+}
+
 void Syncer::tick(TimePoint now)
 {
+	if (waiting_) {
+		if (poll_at_ && now >= *poll_at_) {
+			debouncer_.clear();
+			try_recover(now);
+		}
+		return;
+	}
 	if (!debouncer_.due(now))
 		return;
-	debouncer_.clear();
-	resync_now();
-	if (failures_ && last_failed_)
+	resync_now(now);
+	if (last_failed_)
 		debouncer_.poke(now + std::chrono::seconds(1) - std::chrono::milliseconds(100));
 }
 
-void Syncer::resync_now()
+void Syncer::wait(TimePoint now, const std::vector<std::string> &missing)
+{
+	enter_waiting(now, join(missing) + " not loaded");
+}
+
+void Syncer::enter_waiting(TimePoint now, const std::string &why)
+{
+	if (!waiting_ || why != waiting_why_)
+		log_warning(why + ": not saving " + persister_.path() +
+			    " until it is back, then applying it again");
+	waiting_ = true;
+	waiting_why_ = why;
+	poll_at_ = now + poll_;
+}
+
+void Syncer::resync_now(TimePoint now)
 {
 	debouncer_.clear();
+	if (waiting_) {
+		try_recover(now);
+		return;
+	}
 	resyncs_++;
 	last_failed_ = true;
 	auto running = kernel_.read_running();
@@ -248,6 +340,22 @@ void Syncer::resync_now()
 		log_error("cannot read the running configuration: " + running.error().to_string());
 		return;
 	}
+	// A handler or driver unloaded takes its objects along: keep them in
+	// the file.
+	auto loaded = kernel_.providers();
+	if (!loaded) {
+		failures_++;
+		log_error("cannot list the handlers and drivers: " + loaded.error().to_string());
+		return;
+	}
+	if (auto saved = saved_config(persister_.path())) {
+		auto missing = unloaded_providers(*saved, *loaded);
+		if (!missing.empty()) {
+			last_failed_ = false;
+			enter_waiting(now, join(missing) + " unloaded");
+			return;
+		}
+	}
 	auto w = persister_.persist(*running);
 	if (!w) {
 		failures_++;
@@ -255,6 +363,73 @@ void Syncer::resync_now()
 		return;
 	}
 	last_failed_ = false;
+	if (*w) {
+		writes_++;
+		log_info("saved the configuration to " + persister_.path());
+	} else {
+		log_debug("the configuration is unchanged");
+	}
+}
+
+void Syncer::try_recover(TimePoint now)
+{
+	poll_at_ = now + poll_;
+	auto running = kernel_.read_running();
+	if (!running) {
+		log_debug("still waiting: " + running.error().to_string());
+		return;
+	}
+	auto loaded = kernel_.providers();
+	if (!loaded) {
+		log_debug("still waiting: " + loaded.error().to_string());
+		return;
+	}
+	auto saved = saved_config(persister_.path());
+	if (saved && !unloaded_providers(*saved, *loaded).empty())
+		return;
+	waiting_ = false;
+	poll_at_.reset();
+	recoveries_++;
+	resyncs_++;
+	auto exists = read_file(persister_.path());
+	if (exists && exists->has_value()) {
+		log_info("everything " + persister_.path() + " needs is loaded again: applying it");
+		auto rep = restore_and_save(kernel_, persister_, *running);
+		if (!rep) {
+			failures_++;
+			log_error("cannot restore: " + rep.error().to_string());
+		} else if (rep->file_written) {
+			writes_++;
+		}
+	} else if (auto w = persister_.persist(*running); w && *w) {
+		writes_++;
+	}
+	if (on_recovered_)
+		on_recovered_();
+}
+
+void Syncer::save_as_is(TimePoint now)
+{
+	if (waiting_) {
+		log_info("saving the running configuration as it is: no longer waiting for " + waiting_why_);
+		waiting_ = false;
+		poll_at_.reset();
+	}
+	debouncer_.clear();
+	resyncs_++;
+	auto running = kernel_.read_running();
+	if (!running) {
+		failures_++;
+		log_error("cannot read the running configuration: " + running.error().to_string());
+		debouncer_.poke(now + std::chrono::seconds(1) - std::chrono::milliseconds(100));
+		return;
+	}
+	auto w = persister_.persist(*running);
+	if (!w) {
+		failures_++;
+		log_error("cannot save the configuration: " + w.error().to_string());
+		return;
+	}
 	if (*w) {
 		writes_++;
 		log_info("saved the configuration to " + persister_.path());

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -51,6 +53,10 @@ scstconf::Result<scstconf::Config> load_saved(const std::string &path,
 // Where @op's object is in @desired (for file:line messages).
 scstconf::SourcePos locate(const scstconf::Config &desired, const scstconf::Op &op);
 
+// What of @saved cannot be in the kernel now because its module is not
+// loaded: "handler vdisk_fileio", "target driver scst_local".
+std::vector<std::string> unloaded_providers(const scstconf::Config &saved, const Providers &loaded);
+
 struct StartReport {
 	StartAction action = StartAction::SaveKernel;
 	bool restored = false;		// the file was applied
@@ -58,6 +64,9 @@ struct StartReport {
 	std::string rejected_to;	// where the rejected file was moved
 	std::size_t ops = 0;		// operations applied to restore
 	bool file_written = false;
+	// Not empty: the file names handlers or drivers that are not loaded;
+	// nothing was done, wait for them (Syncer::wait()).
+	std::vector<std::string> waiting_for;
 };
 
 // Start-up: read the kernel; restore the file into a fresh kernel or save
@@ -65,6 +74,12 @@ struct StartReport {
 // kernel untouched and is moved aside to PATH.rejected, then the kernel's
 // state is saved: either way the file matches the kernel afterwards.
 scstconf::Result<StartReport> start_up(KernelPort &kernel, Persister &persister);
+
+// Apply the saved file to the kernel whose state is @running (a file that
+// fails is moved to PATH.rejected, the kernel rolled back), then save the
+// kernel's state.
+scstconf::Result<StartReport> restore_and_save(KernelPort &kernel, Persister &persister,
+					       const scstconf::Config &running);
 
 // Trailing-edge debounce: fires @quiet after the last poke, but no later
 // than @max_delay after the first one of a burst.
@@ -91,31 +106,57 @@ private:
 
 // Keeps the file in step with the kernel while the daemon runs: events
 // poke it, and a resync reads the kernel and persists when due.
+//
+// Modules going away must not empty the file: when a handler or target
+// driver the file uses is unloaded (or the kernel cannot be read), the
+// Syncer stops saving ("waiting") and polls; once everything is back it
+// applies the file again, as at start, and saves from then on.
 class Syncer {
 public:
 	using TimePoint = Debouncer::TimePoint;
+	using Duration = Debouncer::Duration;
 
-	Syncer(KernelPort &kernel, Persister &persister, Debouncer debouncer = {})
-		: kernel_(kernel), persister_(persister), debouncer_(debouncer) {}
+	Syncer(KernelPort &kernel, Persister &persister, Debouncer debouncer = {},
+	       Duration poll = std::chrono::seconds(2))
+		: kernel_(kernel), persister_(persister), debouncer_(debouncer), poll_(poll) {}
 
 	// A configuration-changing event arrived.
 	void changed(TimePoint now) { debouncer_.poke(now); }
 	// When the loop must call tick() next (nullopt: nothing pending).
-	std::optional<TimePoint> deadline() const { return debouncer_.deadline(); }
-	// Resync if the debounce time has come.
+	std::optional<TimePoint> deadline() const;
+	// Resync if the debounce time has come; poll while waiting.
 	void tick(TimePoint now);
 	// Resync now (SIGHUP, an event overrun).
-	void resync_now();
+	void resync_now(TimePoint now);
+	// SIGHUP: re-read and save the running state as it is, even while
+	// waiting for modules (they are then dropped from the file).
+	void save_as_is(TimePoint now);
+	// Start-up found modules missing: wait for them.
+	void wait(TimePoint now, const std::vector<std::string> &missing);
+
+	bool waiting() const { return waiting_; }
+	// Called after the file was applied again once the modules came back
+	// (the daemon re-subscribes to the events then).
+	void on_recovered(std::function<void()> f) { on_recovered_ = std::move(f); }
 
 	std::size_t resyncs() const { return resyncs_; }
 	std::size_t writes() const { return writes_; }
 	std::size_t failures() const { return failures_; }
+	std::size_t recoveries() const { return recoveries_; }
 
 private:
+	void enter_waiting(TimePoint now, const std::string &why);
+	void try_recover(TimePoint now);
+
 	KernelPort &kernel_;
 	Persister &persister_;
 	Debouncer debouncer_;
-	std::size_t resyncs_ = 0, writes_ = 0, failures_ = 0;
+	Duration poll_;
+	bool waiting_ = false;
+	std::string waiting_why_;
+	std::optional<TimePoint> poll_at_;
+	std::function<void()> on_recovered_;
+	std::size_t resyncs_ = 0, writes_ = 0, failures_ = 0, recoveries_ = 0;
 	bool last_failed_ = false;
 };
 

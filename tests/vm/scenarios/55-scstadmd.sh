@@ -3,8 +3,10 @@
 # a good one is restored at start after a fresh module load; changes made
 # through sysfs and netlink are saved; SIGKILL during fio with verify on an
 # scst_local LUN costs the initiator nothing, and a new scstadmd resyncs
-# without changing the kernel and keeps saving. The file parses after
-# every step and no temporary file is left behind.
+# without changing the kernel and keeps saving. A netlink overrun forces a
+# resync; modules unloaded under it do not empty the file, which is applied
+# again when they are back. The file parses after every step and no
+# temporary file is left behind.
 # timeout: 600
 set -euo pipefail
 source /scst/tests/vm/lib.sh
@@ -198,6 +200,51 @@ check "sysfs after the restart: the removed LUN is saved" wait_for "! grep -q 'L
 "$NL" device-del sys0 || fail "scstnl device-del"
 check "netlink after the restart: the removed device is saved" wait_for "! grep -q 'DEVICE sys0' $CONF" 10
 check "the saved file parses" file_ok
+# ---- 6. a netlink overrun (ENOBUFS) forces a full resync ----
+kill -STOP "$admd"
+for i in $(seq 100 1299); do
+	echo "add null1 $i" >"$LOCAL_TGT/ini_groups/g1/luns/mgmt"
+done
+kill -CONT "$admd"
+check "the overrun is noticed" logged admd2.log 'netlink overrun'
+check "all 1200 LUNs are saved" wait_for "grep -q 'LUN 1299 null1' $CONF" 30
+check "the saved file parses" file_ok
+for i in $(seq 100 1299); do
+	echo "del $i" >"$LOCAL_TGT/ini_groups/g1/luns/mgmt"
+done
+check "their removal is saved" wait_for "! grep -q 'LUN 1[0-9][0-9][0-9] null1' $CONF" 60
+check "the saved file parses" file_ok
+
+# ---- 7. modules unloaded while it runs: the file keeps their objects ----
+kernel_state >state.loaded
+cp "$CONF" conf.loaded
+rmmod scst_local || fail "rmmod scst_local"
+check "an unloaded driver is noticed" logged admd2.log 'target driver scst_local unloaded'
+sleep 1
+check "the file still holds the target's LUNs" cmp conf.loaded "$CONF"
+modprobe scst_local || fail "modprobe scst_local"
+check "the file is applied again when scst_local is back" \
+	wait_for "readlink $LOCAL_TGT/luns/0/device 2>/dev/null | grep -q /disk0" 20
+check "g1 is back" wait_for "test -f '$LOCAL_TGT/ini_groups/g1/initiators/host_g1*'" 10
+kernel_state >state.reloaded
+check "the kernel state is the one before the unload" diff -u state.loaded state.reloaded
+check "the file is unchanged" cmp conf.loaded "$CONF"
+
+# The whole stack, the core included: the daemon subscribes again.
+unload_scst
+check "the unload is noticed" logged admd2.log 'unloaded: not saving'
+check "the file is unchanged with no module loaded" cmp conf.loaded "$CONF"
+load_scst
+check "everything is applied again" \
+	wait_for "readlink $LOCAL_TGT/ini_groups/g1/luns/0/device 2>/dev/null | grep -q /null1" 20
+kernel_state >state.reloaded2
+check "the kernel state is the one before the unload" diff -u state.loaded state.reloaded2
+scst_mgmt "$SCST/handlers/vdisk_nullio/mgmt" "add_device after_reload size_mb=1"
+check "changes after the reload are saved" wait_for "grep -q 'DEVICE after_reload' $CONF" 10
+"$NL" device-del after_reload || fail "scstnl device-del after_reload"
+check "and removed" wait_for "! grep -q 'DEVICE after_reload' $CONF" 10
+check "the saved file parses" file_ok
+
 kill -HUP "$admd"
 check "SIGHUP re-reads" logged admd2.log 'SIGHUP: re-reading'
 check "the daemon still runs after SIGHUP" kill -0 "$admd"
