@@ -51,53 +51,26 @@ void LockFile::write_pid()
 
 namespace {
 
-// Detach from the terminal. The parent exits once the child reports how
-// its start-up went, with that status.
-class Detacher {
-public:
-	// Returns in the child (or in the only process when @foreground).
-	scstconf::Result<void> detach(bool foreground)
-	{
-		if (foreground)
-			return {};
-		int p[2];
-		if (::pipe2(p, O_CLOEXEC) < 0)
-			return make_error(std::string("pipe: ") + std::strerror(errno));
-		UniqueFd rd(p[0]), wr(p[1]);
-		pid_t pid = ::fork();
-		if (pid < 0)
-			return make_error(std::string("fork: ") + std::strerror(errno));
-		if (pid > 0) {
-			wr.reset();
-			char status = 1;
-			while (::read(rd.get(), &status, 1) < 0 && errno == EINTR)
-				;
-			::_exit(status);
-		}
-		rd.reset();
-		report_ = std::move(wr);
-		::setsid();
-		UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
-		if (null) {
-			::dup2(null.get(), 0);
-			::dup2(null.get(), 1);
-			::dup2(null.get(), 2);
-		}
-		log_to_syslog("scstadmd");
-		return {};
+// Detach from the terminal once started: start-up errors still reach
+// the terminal and the exit code. The lock, the sockets and the signalfd
+// are inherited by the child.
+scstconf::Result<void> detach()
+{
+	pid_t pid = ::fork();
+	if (pid < 0)
+		return make_error(std::string("fork: ") + std::strerror(errno));
+	if (pid > 0)
+		::_exit(0);
+	::setsid();
+	UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+	if (null) {
+		::dup2(null.get(), 0);
+		::dup2(null.get(), 1);
+		::dup2(null.get(), 2);
 	}
-	void ready(char status)
-	{
-		if (report_) {
-			if (::write(report_.get(), &status, 1) < 0)
-				log_debug("cannot report to the parent");
-			report_.reset();
-		}
-	}
-
-private:
-	UniqueFd report_;
-};
+	log_to_syslog("scstadmd");
+	return {};
+}
 
 } // namespace
 
@@ -121,24 +94,16 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 		log_error(lock.error().to_string());
 		return 1;
 	}
-	Detacher detacher;
-	if (auto d = detacher.detach(opt.foreground); !d) {
-		log_error(d.error().to_string());
-		return 1;
-	}
-	lock->write_pid();
 
 	auto sigs = SignalFd::open({SIGTERM, SIGINT, SIGHUP});
 	if (!sigs) {
 		log_error(sigs.error().to_string());
-		detacher.ready(1);
 		return 1;
 	}
 	// Subscribe before reading the state: no change can fall in between.
 	auto events = EventSocket::open();
 	if (!events) {
 		log_error(events.error().to_string());
-		detacher.ready(1);
 		return 1;
 	}
 
@@ -146,13 +111,18 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 	auto start = start_up(kernel, persister);
 	if (!start) {
 		log_error("start-up failed: " + start.error().to_string());
-		detacher.ready(1);
 		return 1;
 	}
 	if (start->file_written)
 		log_info("saved the configuration to " + opt.config);
+	if (!opt.foreground) {
+		if (auto d = detach(); !d) {
+			log_error(d.error().to_string());
+			return 1;
+		}
+	}
+	lock->write_pid();
 	log_info("running; saving every change of the configuration to " + opt.config);
-	detacher.ready(0);
 
 	Syncer syncer(kernel, persister);
 	EventLoop loop;

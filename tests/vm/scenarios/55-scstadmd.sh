@@ -253,6 +253,14 @@ check "it said why it exited" grep -q 'exiting on' admd2.log
 check "the saved file parses" file_ok
 check "no temporary file left" bash -c "! ls -a /etc | grep -q '^\.scst\.conf\.tmp'"
 
+# ---- detached: the parent returns once started; the lock names the daemon ----
+check "a detached start returns 0" timeout 60 "$ADMD" --config "$CONF"
+pid=$(cat /run/scstadmd.lock)
+check "the detached daemon runs" kill -0 "$pid"
+check "it holds the lock" bash -c "! timeout 20 $ADMD --foreground --config $CONF"
+kill -TERM "$pid"
+check "it exits on SIGTERM" wait_for "! kill -0 $pid 2>/dev/null" 10
+
 # Take the configuration down so that the modules unload.
 "$NL" driver-mgmt "$D" "del_session $T scst_local_host" 2>/dev/null || true
 "$NL" lun-clear "$D" "$T" -g g1 || true
