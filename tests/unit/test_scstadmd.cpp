@@ -589,9 +589,13 @@ TEST(Syncer, AnUnloadedModuleDoesNotEmptyTheFileAndIsRestoredWhenBack)
 	s.tick(t0 + 100ms);
 	EXPECT_TRUE(s.waiting());
 	EXPECT_EQ(slurp(path), before);
-	// More events while waiting save nothing either.
+	// More events while waiting save nothing either, and do not make the
+	// loop spin until the next poll.
 	s.changed(t0 + 1s);
+	ASSERT_TRUE(s.deadline());
+	EXPECT_EQ(*s.deadline(), t0 + 2100ms);
 	s.tick(t0 + 1100ms);
+	EXPECT_EQ(*s.deadline(), t0 + 2100ms);
 	EXPECT_EQ(slurp(path), before);
 
 	// modprobe scst_vdisk: the file is applied again.

@@ -288,10 +288,11 @@ bool Debouncer::due(TimePoint now) const
 
 std::optional<Syncer::TimePoint> Syncer::deadline() const
 {
-	auto d = debouncer_.deadline();
-	if (waiting_ && poll_at_ && (!d || *poll_at_ < *d))
+	// While waiting only the poll counts: the events that arrive then
+	// (the module coming back) are handled by the next poll.
+	if (waiting_)
 		return poll_at_;
-	return d;
+	return debouncer_.deadline();
 }
 
 void Syncer::tick(TimePoint now)
