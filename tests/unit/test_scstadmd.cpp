@@ -16,6 +16,7 @@
 #include <scstconf/parser.hpp>
 
 #include "atomic_file.hpp"
+#include "daemon.hpp"
 #include "error.hpp"
 #include "events.hpp"
 #include "loop.hpp"
@@ -623,4 +624,29 @@ TEST(Syncer, SighupSavesTheKernelAsItIsEvenWhileWaiting)
 	s.save_as_is(t0 + 1s);
 	EXPECT_FALSE(s.waiting());
 	EXPECT_EQ(parse(slurp(path)), scstconf::normalize(parse(kFresh)));
+}
+
+// ---- one daemon at a time ----
+
+TEST(LockFile, ASecondHolderIsRefusedAndToldThePid)
+{
+	TmpDir dir;
+	auto path = dir.file("scstadmd.lock");
+	auto first = LockFile::acquire(path);
+	ASSERT_TRUE(first.ok()) << first.error().to_string();
+	first->write_pid();
+	auto second = LockFile::acquire(path);
+	ASSERT_FALSE(second.ok());
+	EXPECT_EQ(second.error().message, "another scstadmd is running (pid " + std::to_string(::getpid()) + ")");
+}
+
+TEST(LockFile, FreedWithItsOwner)
+{
+	TmpDir dir;
+	auto path = dir.file("scstadmd.lock");
+	{
+		auto first = LockFile::acquire(path);
+		ASSERT_TRUE(first.ok());
+	}
+	EXPECT_TRUE(LockFile::acquire(path).ok());
 }
