@@ -427,10 +427,15 @@ TEST(Syncer, ABurstOfEventsGivesOneResync)
 	EXPECT_EQ(s.resyncs(), 2u);
 	EXPECT_EQ(s.writes(), 1u);
 
-	// A resync forced by an overrun or SIGHUP.
+	// A resync forced by an overrun; removals are saved once confirmed.
 	k.state = parse(kFresh);
 	s.resync_now(t0 + 3s);
+	EXPECT_EQ(s.writes(), 1u);
+	ASSERT_TRUE(s.deadline());
+	EXPECT_EQ(*s.deadline(), t0 + 4s);
+	s.tick(t0 + 4s);
 	EXPECT_EQ(s.writes(), 2u);
+	EXPECT_FALSE(s.deadline());
 	EXPECT_EQ(parse(slurp(p.path())), scstconf::normalize(parse(kFresh)));
 }
 
@@ -649,4 +654,45 @@ TEST(LockFile, FreedWithItsOwner)
 		ASSERT_TRUE(first.ok());
 	}
 	EXPECT_TRUE(LockFile::acquire(path).ok());
+}
+
+TEST(Syncer, RemovalsAreSavedOnlyOnceConfirmed)
+{
+	EXPECT_TRUE(removes_objects(parse(kSaved), parse(kFresh)));
+	EXPECT_FALSE(removes_objects(parse(kFresh), parse(kSaved)));
+
+	TmpDir dir;
+	auto path = dir.file("scst.conf");
+	FakeKernel k(parse(kSaved));
+	Persister p(path);
+	ASSERT_TRUE(start_up(k, p).ok());
+	std::string before = slurp(path);
+	Syncer s(k, p, Debouncer(100ms, 1s), 2s, 1s);
+	Debouncer::TimePoint t0{};
+
+	// rmmod scst_vdisk, caught between removing its devices and
+	// unregistering its handlers: nothing is saved...
+	k.state = parse(kFresh);
+	s.changed(t0);
+	s.tick(t0 + 100ms);
+	EXPECT_EQ(slurp(path), before);
+	EXPECT_EQ(*s.deadline(), t0 + 1100ms);
+	// ...and a moment later the handlers are gone: wait for them.
+	k.loaded.handlers.clear();
+	s.tick(t0 + 1100ms);
+	EXPECT_TRUE(s.waiting());
+	EXPECT_EQ(slurp(path), before);
+
+	// An admin removing devices: saved a second later.
+	k.loaded.handlers = {"vdisk_nullio"};
+	k.state = parse(kSaved);
+	s.tick(t0 + 3100ms);
+	EXPECT_FALSE(s.waiting());
+	k.state = parse(kFresh);
+	s.changed(t0 + 4s);
+	s.tick(t0 + 4100ms);
+	EXPECT_EQ(slurp(path), before);
+	s.tick(t0 + 5100ms);
+	EXPECT_EQ(parse(slurp(path)), scstconf::normalize(parse(kFresh)));
+	EXPECT_FALSE(s.deadline());
 }

@@ -183,7 +183,7 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 	}
 	// Changes still waiting for their debounce are saved before leaving.
 	if (syncer.deadline() && !syncer.waiting())
-		syncer.resync_now(EventLoop::Clock::now());
+		syncer.resync_now(EventLoop::Clock::now(), true);
 	return status;
 }
 

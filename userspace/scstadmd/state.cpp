@@ -166,6 +166,21 @@ Result<std::size_t> restore(KernelPort &kernel, const Config &running, const std
 
 } // namespace
 
+bool removes_objects(const Config &saved, const Config &running)
+{
+	for (const auto &h : saved.handlers)
+		for (const auto &d : h.devices)
+			if (!scstconf::find_device(running, d.name))
+				return true;
+	for (const auto &drv : saved.drivers) {
+		const auto *now = scstconf::find_named(running.drivers, drv.name);
+		for (const auto &t : drv.targets)
+			if (!now || !scstconf::find_named(now->targets, t.name))
+				return true;
+	}
+	return false;
+}
+
 std::vector<std::string> unloaded_providers(const Config &saved, const Providers &loaded)
 {
 	std::vector<std::string> missing;
@@ -292,7 +307,10 @@ std::optional<Syncer::TimePoint> Syncer::deadline() const
 	// (the module coming back) are handled by the next poll.
 	if (waiting_)
 		return poll_at_;
-	return debouncer_.deadline();
+	auto d = debouncer_.deadline();
+	if (confirm_at_ && (!d || *confirm_at_ < *d))
+		return confirm_at_;
+	return d;
 }
 
 void Syncer::tick(TimePoint now)
@@ -304,9 +322,13 @@ void Syncer::tick(TimePoint now)
 		}
 		return;
 	}
-	if (!debouncer_.due(now))
-		return;
-	resync_now(now);
+	if (confirm_at_ && now >= *confirm_at_) {
+		resync_now(now, true);
+	} else {
+		if (!debouncer_.due(now))
+			return;
+		resync_now(now);
+	}
 	if (last_failed_)
 		debouncer_.poke(now + std::chrono::seconds(1) - std::chrono::milliseconds(100));
 }
@@ -323,12 +345,15 @@ void Syncer::enter_waiting(TimePoint now, const std::string &why)
 			    " until it is back, then applying it again");
 	waiting_ = true;
 	waiting_why_ = why;
+	confirm_at_.reset();
 	poll_at_ = now + poll_;
 }
 
-void Syncer::resync_now(TimePoint now)
+void Syncer::resync_now(TimePoint now, bool confirmed)
 {
 	debouncer_.clear();
+	if (confirmed)
+		confirm_at_.reset();
 	if (waiting_) {
 		try_recover(now);
 		return;
@@ -353,10 +378,20 @@ void Syncer::resync_now(TimePoint now)
 		auto missing = unloaded_providers(*saved, *loaded);
 		if (!missing.empty()) {
 			last_failed_ = false;
+			confirm_at_.reset();
 			enter_waiting(now, join(missing) + " unloaded");
 			return;
 		}
+		if (!confirmed && removes_objects(*saved, *running)) {
+			last_failed_ = false;
+			if (!confirm_at_) {
+				confirm_at_ = now + settle_;
+				log_debug("devices or targets were removed: saving once that is confirmed");
+			}
+			return;
+		}
 	}
+	confirm_at_.reset();
 	auto w = persister_.persist(*running);
 	if (!w) {
 		failures_++;
@@ -417,6 +452,7 @@ void Syncer::save_as_is(TimePoint now)
 		poll_at_.reset();
 	}
 	debouncer_.clear();
+	confirm_at_.reset();
 	resyncs_++;
 	auto running = kernel_.read_running();
 	if (!running) {

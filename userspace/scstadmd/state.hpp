@@ -53,6 +53,11 @@ scstconf::Result<scstconf::Config> load_saved(const std::string &path,
 // Where @op's object is in @desired (for file:line messages).
 scstconf::SourcePos locate(const scstconf::Config &desired, const scstconf::Op &op);
 
+// Whether devices or targets of @saved are gone from @running: what a
+// module being unloaded does too, so such a change is saved only once it
+// is confirmed by a second look (Syncer).
+bool removes_objects(const scstconf::Config &saved, const scstconf::Config &running);
+
 // What of @saved cannot be in the kernel now because its module is not
 // loaded: "handler vdisk_fileio", "target driver scst_local".
 std::vector<std::string> unloaded_providers(const scstconf::Config &saved, const Providers &loaded);
@@ -117,8 +122,8 @@ public:
 	using Duration = Debouncer::Duration;
 
 	Syncer(KernelPort &kernel, Persister &persister, Debouncer debouncer = {},
-	       Duration poll = std::chrono::seconds(2))
-		: kernel_(kernel), persister_(persister), debouncer_(debouncer), poll_(poll) {}
+	       Duration poll = std::chrono::seconds(2), Duration settle = std::chrono::seconds(1))
+		: kernel_(kernel), persister_(persister), debouncer_(debouncer), poll_(poll), settle_(settle) {}
 
 	// A configuration-changing event arrived.
 	void changed(TimePoint now) { debouncer_.poke(now); }
@@ -126,8 +131,12 @@ public:
 	std::optional<TimePoint> deadline() const;
 	// Resync if the debounce time has come; poll while waiting.
 	void tick(TimePoint now);
-	// Resync now (SIGHUP, an event overrun).
-	void resync_now(TimePoint now);
+	// Resync now (an event overrun). A change that removes devices or
+	// targets is saved only if it is still so @settle later and the
+	// modules are still loaded (an rmmod removes the objects first and
+	// unregisters the handler or driver a moment later); @confirmed skips
+	// that wait.
+	void resync_now(TimePoint now, bool confirmed = false);
 	// SIGHUP: re-read and save the running state as it is, even while
 	// waiting for modules (they are then dropped from the file).
 	void save_as_is(TimePoint now);
@@ -151,7 +160,8 @@ private:
 	KernelPort &kernel_;
 	Persister &persister_;
 	Debouncer debouncer_;
-	Duration poll_;
+	Duration poll_, settle_;
+	std::optional<TimePoint> confirm_at_;
 	bool waiting_ = false;
 	std::string waiting_why_;
 	std::optional<TimePoint> poll_at_;
