@@ -236,6 +236,12 @@ const char *scst_dev_get_name(struct scst_device *dev);
 struct scst_tgt *scst_kobj_to_tgt(struct kobject *kobj);
 struct scst_session *scst_kobj_to_sess(struct kobject *kobj);
 struct scst_device *scst_kobj_to_dev(struct kobject *kobj);
+/*
+ * The core's "mode_saved" device file (saved mode parameters, kept in a
+ * configuration file); a handler whose devices support MODE SELECT with
+ * SP=1 lists it in its dev_attrs.
+ */
+extern struct kobj_attribute scst_dev_mode_saved_attr;
 struct scst_lu_desc *scst_dev_lu(struct scst_device *dev);
 void scst_dev_capacity_changed(struct scst_device *dev);
 

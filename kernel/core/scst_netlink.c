@@ -457,10 +457,17 @@ static int scst_nl_put_names(struct sk_buff *skb, const struct scst_nl_names *n)
  */
 void scst_nl_config_changed(u8 cmd, const struct scst_nl_names *names)
 {
+	scst_nl_config_changed_gfp(cmd, names, GFP_KERNEL);
+}
+
+/* scst_nl_config_changed() from any context, allocating with @gfp. */
+void scst_nl_config_changed_gfp(u8 cmd, const struct scst_nl_names *names,
+				gfp_t gfp)
+{
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = scst_nl_event_new(SCST_EVENT_CONFIG_CHANGED, GFP_KERNEL, &hdr);
+	skb = scst_nl_event_new(SCST_EVENT_CONFIG_CHANGED, gfp, &hdr);
 	if (!skb)
 		return;
 	if (nla_put_u8(skb, SCST_A_CMD, cmd) || scst_nl_put_names(skb, names)) {

@@ -353,6 +353,8 @@ struct scst_nl_names {		/* what an event names; NULL: nothing */
 int scst_nl_init(void);
 void scst_nl_exit(void);
 void scst_nl_config_changed(u8 cmd, const struct scst_nl_names *names);
+void scst_nl_config_changed_gfp(u8 cmd, const struct scst_nl_names *names,
+				gfp_t gfp);
 void scst_nl_dev_event(u8 event, struct scst_device *dev);
 void scst_nl_sess_event(u8 event, struct scst_session *sess);
 

@@ -134,14 +134,144 @@ static void scst_mode_params_mask(const struct scst_lu_desc *lu,
 	mp->mrie = 0x0f;
 }
 
-static bool scst_mode_params_equal(const struct scst_mode_params *a,
-				   const struct scst_mode_params *b)
+/**
+ * scst_mode_params_equal() - whether @a and @b hold the same values
+ * @a: mode parameters
+ * @b: mode parameters
+ */
+bool scst_mode_params_equal(const struct scst_mode_params *a,
+			    const struct scst_mode_params *b)
 {
 	return a->wce == b->wce && a->rcd == b->rcd &&
 	       a->d_sense == b->d_sense && a->swp == b->swp &&
 	       a->tas == b->tas && a->qerr == b->qerr &&
 	       a->dexcpt == b->dexcpt && a->mrie == b->mrie;
 }
+
+/*
+ * The text form of the mode parameters ("wce=1 rcd=0 ..."), which the
+ * devices/<dev>/mode_saved file shows and takes, so that the saved values
+ * outlive the device in a configuration file. @max is the largest value;
+ * QERR 2 is reserved as in MODE SELECT.
+ */
+static const struct scst_mode_field {
+	const char *name;
+	u8 off;
+	u8 max;
+} scst_mode_fields[] = {
+	{ "wce", offsetof(struct scst_mode_params, wce), 1 },
+	{ "rcd", offsetof(struct scst_mode_params, rcd), 1 },
+	{ "d_sense", offsetof(struct scst_mode_params, d_sense), 1 },
+	{ "swp", offsetof(struct scst_mode_params, swp), 1 },
+	{ "tas", offsetof(struct scst_mode_params, tas), 1 },
+	{ "qerr", offsetof(struct scst_mode_params, qerr), 3 },
+	{ "dexcpt", offsetof(struct scst_mode_params, dexcpt), 1 },
+	{ "mrie", offsetof(struct scst_mode_params, mrie), 6 },
+};
+
+/* Every field is a bool or a u8 (a bool is one byte holding 0 or 1). */
+static u8 *scst_mode_field(struct scst_mode_params *mp,
+			   const struct scst_mode_field *f)
+{
+	return (u8 *)mp + f->off;
+}
+
+/**
+ * scst_mode_params_format() - write the text form of @mp
+ * @mp: mode parameters
+ * @buf: out: "wce=1 rcd=0 d_sense=0 ...", NUL-terminated
+ * @len: size of @buf
+ *
+ * Return: the length of the text, or -ENOSPC if @buf is too small.
+ */
+int scst_mode_params_format(const struct scst_mode_params *mp, char *buf,
+			    u32 len)
+{
+	struct scst_mode_params v = *mp;
+	u32 i, n = 0, l;
+
+	for (i = 0; i < ARRAY_SIZE(scst_mode_fields); i++) {
+		const struct scst_mode_field *f = &scst_mode_fields[i];
+
+		l = strlen(f->name);
+		/* blank, name, '=', one digit (values are < 10), NUL */
+		if (n + 1 + l + 2 + 1 > len)
+			return -ENOSPC;
+		if (i)
+			buf[n++] = ' ';
+		memcpy(buf + n, f->name, l);
+		n += l;
+		buf[n++] = '=';
+		buf[n++] = '0' + min_t(u8, *scst_mode_field(&v, f), 9);
+	}
+	buf[n] = 0;
+	return n;
+}
+EXPORT_SYMBOL_GPL(scst_mode_params_format);
+
+static bool scst_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/**
+ * scst_mode_params_parse() - take values from their text form
+ * @lu: the logical unit, which says whether WCE can change
+ * @text: "name=value" words separated by blanks, any subset of the fields
+ *	scst_mode_params_format() writes, or the word "default"
+ * @len: length of @text
+ * @mp: in: the values to start from; out: the result, unchanged on error
+ *
+ * Return: 0, or -EINVAL for an unknown name, a value that is malformed,
+ * out of range or reserved, or a WCE change the unit does not allow.
+ */
+int scst_mode_params_parse(const struct scst_lu_desc *lu, const char *text,
+			   u32 len, struct scst_mode_params *mp)
+{
+	struct scst_mode_params v = *mp;
+	const struct scst_mode_field *f;
+	u32 i = 0, start, eq, k, val;
+
+	for (;;) {
+		while (i < len && scst_is_blank(text[i]))
+			i++;
+		if (i >= len)
+			break;
+		start = i;
+		while (i < len && !scst_is_blank(text[i]))
+			i++;
+		if (i - start == 7 && !memcmp(text + start, "default", 7)) {
+			scst_mode_params_default(lu, &v);
+			continue;
+		}
+		for (eq = start; eq < i && text[eq] != '='; eq++)
+			;
+		if (eq == i || eq + 1 == i)
+			return -EINVAL;
+		f = NULL;
+		for (k = 0; k < ARRAY_SIZE(scst_mode_fields); k++)
+			if (strlen(scst_mode_fields[k].name) == eq - start &&
+			    !memcmp(scst_mode_fields[k].name, text + start,
+				    eq - start))
+				f = &scst_mode_fields[k];
+		if (!f)
+			return -EINVAL;
+		val = 0;
+		for (k = eq + 1; k < i; k++) {
+			if (text[k] < '0' || text[k] > '9' || val > f->max)
+				return -EINVAL;
+			val = val * 10 + (text[k] - '0');
+		}
+		if (val > f->max || (f->max == 3 && val == 2))
+			return -EINVAL;
+		*scst_mode_field(&v, f) = val;
+	}
+	if (v.wce != mp->wce && !lu->wce_changeable)
+		return -EINVAL;
+	*mp = v;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(scst_mode_params_parse);
 
 /* Largest mode page that we implement (caching: 20 bytes). */
 #define SCST_MODE_PAGE_MAX	20
@@ -631,8 +761,11 @@ static enum scst_emul_result scst_mode_select(struct scst_emul *e,
 	}
 	e->mode_changed = !scst_mode_params_equal(&mp, e->mode_cur);
 	*e->mode_cur = mp;
-	if (sp)
+	if (sp) {
+		e->mode_saved_changed = !scst_mode_params_equal(&mp,
+								e->mode_saved);
 		*e->mode_saved = mp;
+	}
 	return SCST_EMUL_DONE;
 }
 

@@ -138,6 +138,7 @@ enum scst_emul_result {
  * @resp_len: out: bytes of response in @buf (the full length is in the
  *	response headers as the standards say)
  * @mode_changed: out: MODE SELECT changed a value
+ * @mode_saved_changed: out: MODE SELECT changed a saved value
  * @sense: out: the sense data for SCST_EMUL_CHECK
  */
 struct scst_emul {
@@ -155,11 +156,20 @@ struct scst_emul {
 	const struct scst_sense *req_sense;
 	u32 resp_len;
 	bool mode_changed;
+	bool mode_saved_changed;
 	struct scst_sense sense;
 };
 
 void scst_mode_params_default(const struct scst_lu_desc *lu,
 			      struct scst_mode_params *mp);
+bool scst_mode_params_equal(const struct scst_mode_params *a,
+			    const struct scst_mode_params *b);
+/* Room for scst_mode_params_format(), with its NUL. */
+#define SCST_MODE_PARAMS_TEXT_MAX	64
+int scst_mode_params_format(const struct scst_mode_params *mp, char *buf,
+			    u32 len);
+int scst_mode_params_parse(const struct scst_lu_desc *lu, const char *text,
+			   u32 len, struct scst_mode_params *mp);
 bool scst_op_supported(const struct scst_op_desc *op,
 		       const struct scst_lu_desc *lu);
 int scst_spc_check_limits(const struct scst_cdb_info *ci,

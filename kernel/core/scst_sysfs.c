@@ -1929,6 +1929,70 @@ struct scst_device *scst_kobj_to_dev(struct kobject *kobj)
 }
 EXPORT_SYMBOL_GPL(scst_kobj_to_dev);
 
+/*
+ * devices/<dev>/mode_saved, for handlers to list in dev_attrs: the saved
+ * mode parameters (MODE SELECT with SP=1), which a device powers on with.
+ * A configuration file keeps them (the "[key]" mark when they are not the
+ * defaults), and writing them back after the device is created makes them
+ * saved and current, as a power cycle would.
+ */
+static ssize_t scst_dev_mode_saved_show(struct kobject *kobj,
+					struct kobj_attribute *attr, char *buf)
+{
+	struct scst_device *dev = scst_kobj_to_dev(kobj);
+	struct scst_mode_params mp, def;
+	char text[SCST_MODE_PARAMS_TEXT_MAX];
+	unsigned long flags;
+
+	if (!dev)
+		return -ENOENT;
+	spin_lock_irqsave(&dev->mode_lock, flags);
+	mp = dev->mode_saved;
+	spin_unlock_irqrestore(&dev->mode_lock, flags);
+	scst_mode_params_default(&dev->lu, &def);
+	if (scst_mode_params_format(&mp, text, sizeof(text)) < 0)
+		return -EIO;
+	if (scst_mode_params_equal(&mp, &def))
+		return sysfs_emit(buf, "%s\n", text);
+	return sysfs_emit(buf, "%s\n[key]\n", text);
+}
+
+static ssize_t scst_dev_mode_saved_store(struct kobject *kobj,
+					 struct kobj_attribute *attr,
+					 const char *buf, size_t count)
+{
+	struct scst_device *dev = scst_kobj_to_dev(kobj);
+	struct scst_mode_params mp;
+	unsigned long flags;
+	bool changed;
+	int res;
+
+	if (!dev)
+		return -ENOENT;
+	spin_lock_irqsave(&dev->mode_lock, flags);
+	mp = dev->mode_saved;
+	res = scst_mode_params_parse(&dev->lu, buf, count, &mp);
+	if (!res) {
+		changed = !scst_mode_params_equal(&mp, &dev->mode_cur);
+		dev->mode_saved = mp;
+		dev->mode_cur = mp;
+	}
+	spin_unlock_irqrestore(&dev->mode_lock, flags);
+	if (res) {
+		pr_info("scst: %s: mode_saved: expected \"default\" or name=value words of: wce rcd d_sense swp tas qerr dexcpt mrie\n",
+			dev->name);
+		return res;
+	}
+	if (changed)
+		scst_ua_add_all_dev(dev, SCST_AQ_MODE_PARAMS_CHANGED, NULL);
+	return count;
+}
+
+struct kobj_attribute scst_dev_mode_saved_attr =
+	__ATTR(mode_saved, 0644, scst_dev_mode_saved_show,
+	       scst_dev_mode_saved_store);
+EXPORT_SYMBOL_GPL(scst_dev_mode_saved_attr);
+
 /**
  * scst_sysfs_dev_add() - add devices/<device> and its link in handlers/
  * @dev: the device, with ->drv and ->devt set

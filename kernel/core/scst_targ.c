@@ -18,6 +18,7 @@
 #include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include "scst_priv.h"
+#include "uapi/scst_netlink.h"
 
 static struct kmem_cache *scst_cmd_cache;
 /* Commands received minus commands freed on each CPU: no shared counter. */
@@ -770,6 +771,12 @@ static void scst_emulate(struct scst_cmd *cmd, gfp_t gfp)
 		if (e.mode_changed)
 			scst_ua_add_all_dev(dev, SCST_AQ_MODE_PARAMS_CHANGED,
 					    cmd->tgt_dev);
+		/* The saved values belong in the configuration file. */
+		if (e.mode_saved_changed)
+			scst_nl_config_changed_gfp(SCST_CMD_DEVICE_SET,
+						   &(struct scst_nl_names){
+						   .handler = dev->devt->name,
+						   .device = dev->name }, gfp);
 		break;
 	case SCST_EMUL_CHECK:
 		if (dev)

@@ -1207,6 +1207,7 @@ static const struct attribute *const vdisk_nullio_attrs[] = {
 	&vdisk_removable_attr.kattr.attr,
 	&vdisk_zero_read_attr.kattr.attr,
 	&vdisk_usn_attr.attr,
+	&scst_dev_mode_saved_attr.attr,
 	NULL
 };
 
@@ -1223,6 +1224,7 @@ static const struct attribute *const vdisk_fileio_attrs[] = {
 	&vdisk_removable_attr.kattr.attr,
 	&vdisk_usn_attr.attr,
 	&vdisk_resync_size_attr.attr,
+	&scst_dev_mode_saved_attr.attr,
 	NULL
 };
 
@@ -1238,6 +1240,7 @@ static const struct attribute *const vdisk_blockio_attrs[] = {
 	&vdisk_removable_attr.kattr.attr,
 	&vdisk_usn_attr.attr,
 	&vdisk_resync_size_attr.attr,
+	&scst_dev_mode_saved_attr.attr,
 	NULL
 };
 

@@ -335,3 +335,63 @@ TEST(ModeSelect, CdbChecks)
 	ASSERT_EQ(em.run(msel6(0)), SCST_EMUL_DONE) << "empty list: nothing to do";
 	EXPECT_FALSE(em.e.mode_changed);
 }
+
+// The text form of the saved mode parameters (devices/<dev>/mode_saved).
+TEST(ModeText, FormatThenParseGivesTheSameValues)
+{
+	scst_lu_desc lu = make_lu();
+	lu.wce_changeable = true;
+	scst_mode_params mp;
+	scst_mode_params_default(&lu, &mp);
+	mp.d_sense = true;
+	mp.qerr = 3;
+	mp.mrie = 6;
+	char text[SCST_MODE_PARAMS_TEXT_MAX];
+	int n = scst_mode_params_format(&mp, text, sizeof(text));
+	ASSERT_GT(n, 0);
+	EXPECT_EQ(std::string(text, n),
+		  std::string("wce=") + (mp.wce ? "1" : "0") +
+			  " rcd=0 d_sense=1 swp=0 tas=1 qerr=3 dexcpt=1 mrie=6");
+	scst_mode_params back;
+	scst_mode_params_default(&lu, &back);
+	ASSERT_EQ(scst_mode_params_parse(&lu, text, n, &back), 0);
+	EXPECT_TRUE(scst_mode_params_equal(&back, &mp));
+	EXPECT_EQ(scst_mode_params_format(&mp, text, 20), -ENOSPC);
+}
+
+TEST(ModeText, ParseTakesASubsetDefaultAndANewline)
+{
+	scst_lu_desc lu = make_lu();
+	scst_mode_params mp, def;
+	scst_mode_params_default(&lu, &def);
+	mp = def;
+	const std::string t = "  d_sense=1\tswp=1\n";
+	ASSERT_EQ(scst_mode_params_parse(&lu, t.data(), t.size(), &mp), 0);
+	EXPECT_TRUE(mp.d_sense);
+	EXPECT_TRUE(mp.swp);
+	EXPECT_EQ(mp.tas, def.tas);
+	const std::string d = "default qerr=1";
+	ASSERT_EQ(scst_mode_params_parse(&lu, d.data(), d.size(), &mp), 0);
+	EXPECT_FALSE(mp.d_sense);
+	EXPECT_EQ(mp.qerr, 1);
+}
+
+TEST(ModeText, ParseRejectsBadInputAndKeepsTheValues)
+{
+	scst_lu_desc lu = make_lu();
+	lu.wce_changeable = false;
+	scst_mode_params mp, before;
+	scst_mode_params_default(&lu, &mp);
+	before = mp;
+	const std::string wce = std::string("wce=") + (mp.wce ? "0" : "1");
+	for (const std::string &bad :
+	     {std::string("qerr=2"), std::string("mrie=7"), std::string("tas=2"),
+	      std::string("foo=1"), std::string("tas"), std::string("tas="), std::string("tas=x"),
+	      std::string("d_sense=1 tas=11"), std::string("mrie=100000000000"), wce}) {
+		EXPECT_EQ(scst_mode_params_parse(&lu, bad.data(), bad.size(), &mp), -EINVAL) << bad;
+		EXPECT_TRUE(scst_mode_params_equal(&mp, &before)) << bad;
+	}
+	// An unchanged WCE is fine even when it cannot change.
+	const std::string same = std::string("wce=") + (mp.wce ? "1" : "0");
+	EXPECT_EQ(scst_mode_params_parse(&lu, same.data(), same.size(), &mp), 0);
+}

@@ -212,3 +212,18 @@ TEST(ScstconfValidate, ReportsEveryError)
 	EXPECT_EQ(errors[2].line, 7);
 	EXPECT_EQ(errors[3].line, 8);
 }
+
+TEST(ScstconfValidate, ModeSaved)
+{
+	auto conf = [](const std::string &v) {
+		return "HANDLER vdisk_nullio {\n DEVICE null0 {\n  mode_saved " + v + "\n }\n}\n";
+	};
+	EXPECT_TRUE(check(conf("wce=1 rcd=0 d_sense=1 swp=0 tas=1 qerr=3 dexcpt=1 mrie=6")).empty());
+	EXPECT_TRUE(check(conf("default")).empty());
+	EXPECT_TRUE(check(conf("d_sense=1")).empty());
+	for (const char *bad : {"qerr=2", "mrie=7", "foo=1", "tas", "tas=x"}) {
+		const Error e = one_error(conf(bad));
+		EXPECT_EQ(e.field, "HANDLER vdisk_nullio/DEVICE null0/mode_saved") << bad;
+		EXPECT_EQ(e.line, 3) << bad;
+	}
+}

@@ -85,6 +85,10 @@ AttrPolicy AttrPolicy::defaults()
 	      "NopInTimeout", "per_portal_acl", "redirect"})
 		p.set(Scope::Target, "iscsi", key, settable);
 
+	// The core's saved mode parameters: written after the device is
+	// created, "default" when dropped from the config.
+	p.set(Scope::Device, "", "mode_saved", {AttrKind::Settable, "default", false});
+
 	// LUN parameters can only be changed by "replace".
 	p.set(Scope::Lun, "", "read_only", {AttrKind::CreateOnly, std::nullopt, false});
 

@@ -24,15 +24,16 @@ const std::vector<HandlerParams> &vdisk_handlers()
 {
 	static const std::vector<HandlerParams> table = {
 		{"vdisk_nullio",
-		 {"size", "size_mb", "blocksize", "read_only", "removable", "zero_read", "usn"},
+		 {"size", "size_mb", "blocksize", "read_only", "removable", "zero_read", "usn",
+		  "mode_saved"},
 		 false},
 		{"vdisk_fileio",
 		 {"filename", "size", "size_mb", "blocksize", "read_only", "write_through",
-		  "nv_cache", "o_direct", "thin_provisioned", "removable", "usn"},
+		  "nv_cache", "o_direct", "thin_provisioned", "removable", "usn", "mode_saved"},
 		 true},
 		{"vdisk_blockio",
 		 {"filename", "blocksize", "read_only", "write_through", "nv_cache",
-		  "thin_provisioned", "removable", "usn"},
+		  "thin_provisioned", "removable", "usn", "mode_saved"},
 		 true},
 	};
 	return table;
@@ -210,6 +211,34 @@ private:
 			fail(d.pos, path, "filename", std::string(handler) + " needs a filename");
 	}
 
+	// The core's text form of saved mode parameters (scst_mode_params_parse).
+	static std::optional<std::string> mode_saved_value(std::string_view v)
+	{
+		static const std::map<std::string_view, unsigned> max = {
+			{"wce", 1},  {"rcd", 1},  {"d_sense", 1}, {"swp", 1},
+			{"tas", 1},  {"qerr", 3}, {"dexcpt", 1},  {"mrie", 6},
+		};
+		const std::string why =
+			"expected \"default\" or name=value words of wce rcd d_sense swp tas "
+			"qerr dexcpt mrie (qerr 0, 1 or 3, mrie 0 to 6, others 0 or 1)";
+		size_t i = 0;
+		while (i < v.size()) {
+			while (i < v.size() && v[i] == ' ')
+				i++;
+			size_t end = v.find(' ', i);
+			std::string_view word = v.substr(i, end == v.npos ? v.npos : end - i);
+			i = end == v.npos ? v.size() : end;
+			if (word.empty() || word == "default")
+				continue;
+			size_t eq = word.find('=');
+			auto it = eq == word.npos ? max.end() : max.find(word.substr(0, eq));
+			auto n = it == max.end() ? std::nullopt : number(word.substr(eq + 1));
+			if (!n || *n > it->second || (it->first == "qerr" && *n == 2))
+				return why;
+		}
+		return std::nullopt;
+	}
+
 	static std::optional<std::string> vdisk_value(std::string_view key, std::string_view v)
 	{
 		if (key == "filename")
@@ -230,6 +259,8 @@ private:
 			return is_size(v) ? std::nullopt
 					  : std::optional<std::string>(
 						    "expected a number of bytes > 0, optionally with K, M, G or T");
+		if (key == "mode_saved")
+			return mode_saved_value(v);
 		if (key == "usn") {
 			if (v.empty() || v.size() > kMaxUsn)
 				return "expected 1 to " + std::to_string(kMaxUsn) + " printable characters";
