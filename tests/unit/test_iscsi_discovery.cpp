@@ -138,6 +138,10 @@ TEST(IscsiDiscovery, WildcardLikeTheKernel)
 	EXPECT_FALSE(wildcard_match("IQN.a", "iqn.a"));  // case-sensitive
 	EXPECT_TRUE(wildcard_match("exact", "exact"));
 	EXPECT_FALSE(wildcard_match("exact", "exactly"));
+	// Found by fuzz_iscsi_chap: a '*' in the name does not disarm the
+	// pattern's '*'.
+	EXPECT_TRUE(wildcard_match("*", "*x"));
+	EXPECT_TRUE(wildcard_match("a*", "a*b"));
 }
 
 TEST(IscsiDiscovery, CanonicalIp)

@@ -65,15 +65,17 @@ std::optional<std::string> canonical_ip(std::string_view addr)
 
 bool wildcard_match(std::string_view p, std::string_view s)
 {
-	// Backtracking to the last '*' only, like scst_wildcard_match().
+	// Backtracking to the last '*' only, like scst_wildcard_match(); a
+	// '*' is always a wildcard (the kernel takes it for a literal when
+	// the name has a '*' there, which no valid iSCSI name has).
 	std::size_t pi = 0, si = 0, star = std::string_view::npos, retry = 0;
 	while (si < s.size()) {
-		if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
-			pi++;
-			si++;
-		} else if (pi < p.size() && p[pi] == '*') {
+		if (pi < p.size() && p[pi] == '*') {
 			star = pi++;
 			retry = si;
+		} else if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
+			pi++;
+			si++;
 		} else if (star != std::string_view::npos) {
 			pi = star + 1;
 			si = ++retry;

@@ -49,7 +49,8 @@ struct IscsiPortal {
 std::optional<std::string> canonical_ip(std::string_view addr);
 
 // The kernel's initiator matching (scst_wildcard_match): '*' any run, '?'
-// any one character, everything else literally and case-sensitively.
+// any one character, everything else literally and case-sensitively. The
+// same results for every valid iSCSI name (which has no '*').
 bool wildcard_match(std::string_view pattern, std::string_view s);
 
 bool target_enabled(const scstconf::TargetDriver &drv, const scstconf::Target &t);
