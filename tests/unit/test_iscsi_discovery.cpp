@@ -249,10 +249,13 @@ TEST(IscsiDiscovery, NormalSessionAnswersItsOwnTarget)
 	q.arrival = {"10.0.0.1", 3260, 0};
 	q.portals = kPortals;
 	q.session_target = "iqn.t:masked";
-	for (std::string_view value : {"All", "", "iqn.t:masked", "iqn.t:open"}) {
+	for (std::string_view value : {"All", "", "iqn.t:masked", "IQN.t:MASKED"}) {
 		q.value = value;
 		EXPECT_EQ(names(send_targets(c, q)), (std::vector<std::string>{"iqn.t:masked"})) << value;
 	}
+	// Another target, visible in discovery: not through a normal session.
+	q.value = "iqn.t:open";
+	EXPECT_TRUE(send_targets(c, q).empty());
 }
 
 TEST(IscsiDiscovery, BadArrivalOrListener)

@@ -165,7 +165,10 @@ std::vector<DiscoveredTarget> send_targets(const scstconf::Config &c, const Send
 	if (discovery && q.value.empty())
 		return out;
 	for (const scstconf::Target &t : drv->targets) {
-		if (!discovery && !same_name(t.name, *q.session_target))
+		// A normal session: its own target, asked for by "", "All" or
+		// its name (RFC 7143 4.3).
+		if (!discovery && (!same_name(t.name, *q.session_target) ||
+				   !(q.value.empty() || q.value == "All" || same_name(t.name, q.value))))
 			continue;
 		if (discovery && q.value != "All" && !same_name(t.name, q.value))
 			continue;

@@ -19,10 +19,10 @@
 //
 // SendTargets=All in a discovery session lists every target offered;
 // SendTargets=<name> that one if offered (names compare case-insensitively,
-// RFC 3722). In a normal session the answer
-// is the session's own target whatever the value (RFC 7143 6.3.4 / 13.3 do
-// not let a normal session enumerate others), and an empty value in a
-// discovery session gets an empty answer.
+// RFC 3722). A normal session only ever learns about its own target
+// (RFC 7143 4.3): SendTargets="", "All" or its name answer that one,
+// another name nothing. An empty value in a discovery session gets an
+// empty answer.
 #pragma once
 
 #include <cstdint>
