@@ -57,6 +57,25 @@ check() {
 	return 0
 }
 
+# has TEXT CMD...: CMD succeeds and its output contains TEXT.
+has() {
+	local text=$1 out
+	shift
+	out=$("$@" 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	[[ $out == *"$text"* ]]
+}
+
+# fails_with TEXT CMD...: CMD fails with exit code 1 (an error, not a
+# usage mistake or a crash) and says TEXT.
+fails_with() {
+	local text=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	echo "$out"
+	[ "$rc" -eq 1 ] && [[ $out == *"$text"* ]]
+}
+
 # finish: end the scenario; exit code 1 if any check failed.
 finish() {
 	if [ "$scst_failures" -gt 0 ]; then

@@ -13,24 +13,6 @@ D=scst_local
 T=scst_local_tgt
 U=(setpriv --reuid=scstuser --regid=scstuser --clear-groups --inh-caps=-all)
 
-# has TEXT CMD...: CMD succeeds and its output contains TEXT.
-has() {
-	local text=$1 out
-	shift
-	out=$("$@" 2>&1) || { echo "$out"; return 1; }
-	echo "$out"
-	[[ $out == *"$text"* ]]
-}
-
-# fails_with TEXT CMD...: CMD fails (exit code 1) and says TEXT.
-fails_with() {
-	local text=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	echo "$out"
-	[ "$rc" -eq 1 ] && [[ $out == *"$text"* ]]
-}
-
 # event PATTERN: the monitor printed a line matching the ERE PATTERN.
 event() {
 	wait_for "grep -qE '$1' mon.log" 10 || { cat mon.log; return 1; }

@@ -14,24 +14,6 @@ A=/usr/local/bin/scstadmin
 U=(setpriv --reuid=scstuser --regid=scstuser --clear-groups --inh-caps=-all)
 D=scst_local
 
-# has TEXT CMD...: CMD succeeds and its output contains TEXT.
-has() {
-	local text=$1 out
-	shift
-	out=$("$@" 2>&1) || { echo "$out"; return 1; }
-	echo "$out"
-	[[ $out == *"$text"* ]]
-}
-
-# fails_with TEXT CMD...: CMD fails and says TEXT.
-fails_with() {
-	local text=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	echo "$out"
-	[ "$rc" -ne 0 ] && [[ $out == *"$text"* ]]
-}
-
 # state FILE: the kernel's configuration as sysfs shows it, for before/after.
 state() {
 	(cd $SCST && find devices targets handlers -mindepth 1 \
