@@ -8,6 +8,7 @@
  * Model: the same objects and the same core functions as the sysfs tree
  * /sys/kernel/scst_tgt, so the two interfaces cannot disagree:
  *
+ *   global settings (name=value)
  *   handler (device handler, e.g. vdisk_fileio)
  *     device            name, handler, attributes (name=value strings)
  *   driver (target driver, e.g. iscsi, scst_local)
@@ -99,6 +100,14 @@ enum scst_nl_cmd {
 	SCST_EVENT_SESSION_DOWN,
 	/* CMD: which command changed it, and the object's names */
 	SCST_EVENT_CONFIG_CHANGED,
+
+	/*
+	 * Global settings (the SGV cache's limits, also the scst module's
+	 * parameters of the same names).
+	 * -> VERSION, ACTIVE_COMMANDS, ATTR* (ATTR_KEY: not the default)
+	 */
+	SCST_CMD_GLOBAL_GET,
+	SCST_CMD_GLOBAL_SET,		/* ATTR (one name=value) */
 
 	__SCST_CMD_MAX,
 };

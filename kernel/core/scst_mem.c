@@ -66,24 +66,94 @@
 #include "scst_compat.h"
 #include "scst_priv.h"
 #include "scst_sgv.h"
+#include "uapi/scst_netlink.h"
 
 #define SGV_MAX_ORDER	8
 #define SGV_MAX_PAGES	(1U << SGV_MAX_ORDER)	/* 1 MiB with 4 KiB pages */
 #define SGV_NR_CLASSES	(SGV_MAX_ORDER + 1)
 #define SGV_RESERVE_TRIES 8
 
+/* Module parameters and global settings (scst_setting_set()). */
 static unsigned int sgv_max_cached_mb = 64;
-module_param(sgv_max_cached_mb, uint, 0644);
+static unsigned int sgv_max_mb;
+static unsigned int sgv_idle_secs = 60;
+
+/*
+ * The global settings: SCST_CMD_GLOBAL_GET/SET over netlink, and the
+ * module parameters of the same names, both through scst_setting_set(),
+ * so that a change either way reaches a configuration file.
+ */
+static const struct scst_setting {
+	const char *name;
+	unsigned int *val;
+	unsigned int def;
+} scst_settings[] = {
+	{ "sgv_max_cached_mb", &sgv_max_cached_mb, 64 },
+	{ "sgv_max_mb", &sgv_max_mb, 0 },
+	{ "sgv_idle_secs", &sgv_idle_secs, 60 },
+};
+
+/**
+ * scst_setting_get() - the @i-th global setting
+ * @i: 0 ..
+ * @name: out: its name
+ * @val: out: its value
+ *
+ * Return: -ENOENT past the last one, 1 if @val is not the default, else 0.
+ */
+int scst_setting_get(unsigned int i, const char **name, unsigned int *val)
+{
+	if (i >= ARRAY_SIZE(scst_settings))
+		return -ENOENT;
+	*name = scst_settings[i].name;
+	*val = READ_ONCE(*scst_settings[i].val);
+	return *val != scst_settings[i].def;
+}
+
+/**
+ * scst_setting_set() - change a global setting
+ * @name: its name
+ * @text: the new value, a decimal number (a trailing newline is fine)
+ *
+ * Return: 0, -ENOENT for an unknown name, -EINVAL for a bad number.
+ */
+int scst_setting_set(const char *name, const char *text)
+{
+	unsigned int i, v;
+	int res;
+
+	for (i = 0; i < ARRAY_SIZE(scst_settings); i++)
+		if (!strcmp(scst_settings[i].name, name))
+			break;
+	if (i == ARRAY_SIZE(scst_settings))
+		return -ENOENT;
+	res = kstrtouint(text, 0, &v);
+	if (res)
+		return res;
+	WRITE_ONCE(*scst_settings[i].val, v);
+	scst_nl_config_changed(SCST_CMD_GLOBAL_SET, &(struct scst_nl_names){});
+	return 0;
+}
+
+static int scst_setting_param_set(const char *val, const struct kernel_param *kp)
+{
+	return scst_setting_set(kp->name, val);
+}
+
+static const struct kernel_param_ops scst_setting_param_ops = {
+	.set = scst_setting_param_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(sgv_max_cached_mb, &scst_setting_param_ops,
+		&sgv_max_cached_mb, 0644);
 MODULE_PARM_DESC(sgv_max_cached_mb,
 		 "Idle command buffers the SGV cache may keep, in MiB (default 64; 0: none)");
-
-static unsigned int sgv_max_mb;
-module_param(sgv_max_mb, uint, 0644);
+module_param_cb(sgv_max_mb, &scst_setting_param_ops, &sgv_max_mb, 0644);
 MODULE_PARM_DESC(sgv_max_mb,
 		 "Limit of all command buffer memory in MiB; commands over it get BUSY (default 0: no limit)");
-
-static unsigned int sgv_idle_secs = 60;
-module_param(sgv_idle_secs, uint, 0644);
+module_param_cb(sgv_idle_secs, &scst_setting_param_ops, &sgv_idle_secs,
+		0644);
 MODULE_PARM_DESC(sgv_idle_secs,
 		 "Free cached buffers idle for longer than this many seconds (default 60; 0: never)");
 

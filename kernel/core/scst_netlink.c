@@ -549,6 +549,73 @@ static int scst_nl_get_version(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* ---- global settings ---- */
+
+static int scst_nl_global_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	const char *name;
+	char text[16];
+	unsigned int i, val;
+	void *hdr;
+	int key;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &scst_nl_family, 0,
+				SCST_CMD_GLOBAL_GET);
+	if (!hdr || nla_put_string(msg, SCST_A_VERSION, SCST_VERSION) ||
+	    nla_put_u32(msg, SCST_A_ACTIVE_COMMANDS, scst_active_cmd_count()))
+		goto too_big;
+	for (i = 0; (key = scst_setting_get(i, &name, &val)) >= 0; i++) {
+		snprintf(text, sizeof(text), "%u", val);
+		nest = nla_nest_start(msg, SCST_A_ATTR);
+		if (!nest || nla_put_string(msg, SCST_A_ATTR_NAME, name) ||
+		    nla_put_string(msg, SCST_A_ATTR_VALUE, text) ||
+		    (key && nla_put_flag(msg, SCST_A_ATTR_KEY)))
+			goto too_big;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+too_big:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int scst_nl_global_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nla = info->attrs[SCST_A_ATTR];
+	struct nlattr *tb[SCST_A_MAX + 1];
+	int res;
+
+	if (!nla) {
+		NL_SET_ERR_MSG(info->extack, "SCST_A_ATTR is required");
+		return -EINVAL;
+	}
+	res = nla_parse_nested(tb, SCST_A_MAX, nla, scst_nl_attr_policy,
+			       info->extack);
+	if (res)
+		return res;
+	if (!tb[SCST_A_ATTR_NAME] || !tb[SCST_A_ATTR_VALUE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "SCST_A_ATTR needs SCST_A_ATTR_NAME and SCST_A_ATTR_VALUE");
+		return -EINVAL;
+	}
+	res = scst_setting_set(nla_data(tb[SCST_A_ATTR_NAME]),
+			       nla_data(tb[SCST_A_ATTR_VALUE]));
+	if (res == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SCST_A_ATTR_NAME],
+				    "no such global setting");
+	else if (res)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SCST_A_ATTR_VALUE],
+				    "expected an unsigned number");
+	return res;
+}
+
 /* ---- handlers ---- */
 
 static int scst_nl_fill_handler(struct sk_buff *skb, void *obj,
@@ -1627,6 +1694,8 @@ static const struct genl_small_ops scst_nl_ops[] = {
 	SCST_NL_SET(SCST_CMD_LUN_CLEAR, scst_nl_lun_change),
 	SCST_NL_GET(SCST_CMD_SESSION_GET, scst_nl_session_get,
 		    scst_nl_session_dump),
+	SCST_NL_GET(SCST_CMD_GLOBAL_GET, scst_nl_global_get, NULL),
+	SCST_NL_SET(SCST_CMD_GLOBAL_SET, scst_nl_global_set),
 };
 
 static const struct genl_multicast_group scst_nl_mcgrps[] = {

@@ -313,6 +313,8 @@ int scst_alloc_buffer(struct scst_cmd *cmd, gfp_t gfp);
 void scst_free_buffer(struct scst_cmd *cmd);
 int scst_mem_init(void);
 void scst_mem_exit(void);
+int scst_setting_get(unsigned int i, const char **name, unsigned int *val);
+int scst_setting_set(const char *name, const char *text);
 
 /* scst_tm.c: task management */
 void scst_mcmd_put(struct scst_mgmt_cmd *mcmd);

@@ -438,10 +438,10 @@ int list_other_attr(scstnl::Client &nl, const Invocation &inv)
 {
 	switch (inv.verb) {
 	case Verb::ListScstAttr: {
-		auto r = get(nl, Request{SCST_CMD_GET_VERSION, false, {}});
+		auto r = get(nl, Request{SCST_CMD_GLOBAL_GET, false, {}});
 		if (r.error || r.list.empty())
-			return kernel_fail("version", r.error);
-		return list_attrs(inv, "scst", record_attrs(r.list[0], {}), {});
+			return kernel_fail("global settings", r.error);
+		return list_attrs(inv, "scst", record_attrs(r.list[0], {}), r.list[0].key_attrs);
 	}
 	case Verb::ListHndAttr: {
 		Request req{SCST_CMD_HANDLER_GET, false, {}};

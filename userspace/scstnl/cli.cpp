@@ -145,6 +145,12 @@ const std::map<std::string, Spec> &specs()
 {
 	static const std::map<std::string, Spec> table = {
 		{"version", {SCST_CMD_GET_VERSION, 0, 0, strings({})}},
+		{"global-get", {SCST_CMD_GLOBAL_GET, 0, 0, strings({})}},
+		{"global-set", {SCST_CMD_GLOBAL_SET, 2, 2,
+				[](const Args &a, Request &r) {
+					r.add(SCST_A_ATTR, AttrPair{a.pos[0], a.pos[1]});
+					return std::string();
+				}}},
 		{"handler-get", {SCST_CMD_HANDLER_GET, 0, 1, get({SCST_A_HANDLER})}},
 		{"device-get", {SCST_CMD_DEVICE_GET, 0, 1, get({SCST_A_DEVICE})}},
 		{"device-add", {SCST_CMD_DEVICE_ADD, 2, 3,

@@ -80,6 +80,8 @@ constexpr const char *cmd_names[] = {
 	[SCST_EVENT_SESSION_UP] = "SESSION_UP",
 	[SCST_EVENT_SESSION_DOWN] = "SESSION_DOWN",
 	[SCST_EVENT_CONFIG_CHANGED] = "CONFIG_CHANGED",
+	[SCST_CMD_GLOBAL_GET] = "GLOBAL_GET",
+	[SCST_CMD_GLOBAL_SET] = "GLOBAL_SET",
 };
 static_assert(std::size(cmd_names) == SCST_CMD_MAX + 1, "a command without a name");
 

@@ -27,6 +27,22 @@ check "version" has "genl_version=1" "$NL" version
 check "handler dump lists vdisk_nullio" has "handler=vdisk_nullio add_params=size," "$NL" handler-get
 check "driver dump lists scst_local" has "driver=scst_local" "$NL" driver-get
 
+# ---- global settings: netlink and the module parameters agree ----
+P=/sys/module/scst/parameters
+check "global-get shows the SGV limits" has "attr.sgv_max_cached_mb=64 attr.sgv_max_mb=0 attr.sgv_idle_secs=60" "$NL" global-get
+check "global-set sgv_max_mb" "$NL" global-set sgv_max_mb 5
+check "the module parameter follows" bash -c "grep -qx 5 $P/sgv_max_mb"
+check "CONFIG_CHANGED for a global setting" event "^event=CONFIG_CHANGED cmd=GLOBAL_SET"
+echo 7 >"$P/sgv_max_mb"
+check "a module parameter write shows in global-get" has "attr.sgv_max_mb=7" "$NL" global-get
+check "... and is reported" wait_for "[ \$(grep -c '^event=CONFIG_CHANGED cmd=GLOBAL_SET' mon.log) -ge 2 ]" 10
+check "an unknown setting is refused" fails_with "no such global setting" "$NL" global-set sgv_nope 1
+check "a bad number is refused" fails_with "expected an unsigned number" "$NL" global-set sgv_max_mb x
+check "a bad module parameter write is refused" bash -c "! echo x >$P/sgv_max_mb"
+check "user: global-get" has "attr.sgv_max_mb=7" "${U[@]}" "$NL" global-get
+check "user: global-set is refused" fails_with "Operation not permitted" "${U[@]}" "$NL" global-set sgv_max_mb 1
+check "back to no limit" "$NL" global-set sgv_max_mb 0
+
 # ---- devices: netlink -> sysfs and sysfs -> netlink ----
 "$NL" device-add vdisk_nullio nd0 "size_mb=16; blocksize=4096" || fail "device-add nd0"
 check "nd0 is in sysfs" test -d "$SCST/devices/nd0"

@@ -161,6 +161,14 @@ check "... and changed nothing" test -e "$SCST/targets/$D/t1/luns/7"
 check "-config -force" "$A" -config w1.conf -force
 check "LUN 7 is gone" test ! -e "$SCST/targets/$D/t1/luns/7"
 
+# ---- global settings ----
+check "-set_scst_attr" "$A" -set_scst_attr -attributes sgv_max_mb=3
+check "-list_scst_attr shows it" has "sgv_max_mb" "$A" -list_scst_attr
+check "the module parameter follows" grep -qx 3 /sys/module/scst/parameters/sgv_max_mb
+check "-write_config keeps it" bash -c "$A -write_config w5.conf && grep -qx 'sgv_max_mb 3' w5.conf"
+check "-config of a file without it resets it" "$A" -config w1.conf
+check "back to the default" grep -qx 0 /sys/module/scst/parameters/sgv_max_mb
+
 # ---- a config with an error in its middle changes nothing ----
 state before.txt
 awk '{ print } /LUN 1 file0/ && !done { print "\t\tLUN 2 nosuchdev"; done = 1 }' w1.conf >bad-ref.conf

@@ -85,6 +85,11 @@ AttrPolicy AttrPolicy::defaults()
 	      "NopInTimeout", "per_portal_acl", "redirect"})
 		p.set(Scope::Target, "iscsi", key, settable);
 
+	// Global settings (SCST_CMD_GLOBAL_SET) and their defaults.
+	p.set(Scope::Scst, "", "sgv_max_cached_mb", {AttrKind::Settable, "64", false});
+	p.set(Scope::Scst, "", "sgv_max_mb", {AttrKind::Settable, "0", false});
+	p.set(Scope::Scst, "", "sgv_idle_secs", {AttrKind::Settable, "60", false});
+
 	// The core's saved mode parameters: written after the device is
 	// created, "default" when dropped from the config.
 	p.set(Scope::Device, "", "mode_saved", {AttrKind::Settable, "default", false});

@@ -282,6 +282,11 @@ Result<void> set_attr(scstnl::Client &nl, const Op &op)
 		return {};  // back to an unknown default: nothing to write
 	const auto &p = op.at;
 	switch (op.scope) {
+	case Scope::Scst: {
+		Request req{SCST_CMD_GLOBAL_SET, false, {}};
+		req.add(SCST_A_ATTR, AttrPair{op.key, *value});
+		return call(nl, op, req);
+	}
 	case Scope::Device: {
 		Request req{SCST_CMD_DEVICE_SET, false, {}};
 		req.add(SCST_A_DEVICE, p.device).add(SCST_A_ATTR, AttrPair{op.key, *value});
@@ -407,6 +412,15 @@ Result<void> initiator_op(scstnl::Client &nl, const Op &op, uint8_t cmd)
 Result<Config> read_running_once(scstnl::Client &nl)
 {
 	Config c;
+
+	// Global settings that are not their defaults.
+	auto err = nl.call(Request{SCST_CMD_GLOBAL_GET, false, {}}, [&](const Record &r) {
+		for (const auto &key : r.key_attrs)
+			if (auto v = r.get("attr." + key))
+				c.attrs.add(key, *v);
+	});
+	if (err)
+		return kernel_error("global settings", err);
 
 	// Devices, with their handlers; only "[key]" attributes are configuration.
 	auto devs = dump(nl, Request{SCST_CMD_DEVICE_GET, true, {}});
