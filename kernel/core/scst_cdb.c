@@ -997,9 +997,15 @@ int scst_cdb_decode(const u8 *cdb, unsigned int cdb_len, u32 block_size,
 		return -EINVAL;
 	}
 	if (op->has_sa) {
+		bool pr = op->need & SCST_NEED_PR;
+
 		op = scst_op_find(cdb[0], cdb[1] & 0x1f);
 		if (!op) {
-			scst_sense_invalid_opcode(sense, 1, 4);
+			/* SPC-4 6.15.1, 6.16.1: PR IN/OUT name the field. */
+			if (pr)
+				scst_sense_invalid_field(sense, true, 1, 4);
+			else
+				scst_sense_invalid_opcode(sense, 1, 4);
 			return -EINVAL;
 		}
 	}

@@ -890,6 +890,7 @@ void scst_unregister_session(struct scst_session *sess)
 		wait_for_completion(&done);
 
 	mutex_lock(&scst_mutex);
+	scst_pr_sess_gone(sess);	/* I_T nexus loss */
 	scst_sess_detach_acg(sess);
 	mutex_unlock(&scst_mutex);
 
@@ -1050,6 +1051,10 @@ struct scst_device *scst_register_virtual_device(const struct scst_dev_type *dev
 				  threads, name);
 	if (!dev->wq)
 		goto out_free;
+	/* Before the device is visible: an APTPL state is back at once. */
+	res = scst_pr_dev_init(dev);
+	if (res)
+		goto out_wq;
 
 	mutex_lock(&scst_mutex);
 	drv = scst_devt_to_drv(devt);
@@ -1067,6 +1072,7 @@ struct scst_device *scst_register_virtual_device(const struct scst_dev_type *dev
 		if (res)
 			goto out_unlock;
 	}
+	dev->lu.pr_supported = true;
 	scst_mode_params_default(&dev->lu, &dev->mode_cur);
 	dev->mode_saved = dev->mode_cur;
 	res = scst_sysfs_dev_add(dev);
@@ -1085,6 +1091,8 @@ out_detach:
 		devt->detach(dev);
 out_unlock:
 	mutex_unlock(&scst_mutex);
+	scst_pr_dev_exit(dev);
+out_wq:
 	destroy_workqueue(dev->wq);
 out_free:
 	kfree(dev->name);
@@ -1113,6 +1121,7 @@ void scst_unregister_virtual_device(struct scst_device *dev)
 	scst_sysfs_dev_del(dev);
 	wait_for_completion(&dev->kobj_released);
 	destroy_workqueue(dev->wq);
+	scst_pr_dev_exit(dev);
 	kfree(dev->name);
 	kfree(dev);
 }

@@ -26,6 +26,7 @@
 #include "scst.h"
 #include "scst_cdb.h"
 #include "scst_spc.h"
+#include "scst_pr.h"
 
 #define SCST_VERSION		"0.1.0"	/* sysfs version, netlink SCST_A_VERSION */
 #define SCST_SYSFS_ROOT		"scst_tgt"
@@ -175,6 +176,14 @@ struct scst_device {
 	struct scst_mode_params mode_saved;
 	spinlock_t mode_lock;
 
+	/* Reservations, see scst_pres.c. */
+	struct scst_pr_state *pr;		/* under pr_lock */
+	spinlock_t pr_lock;
+	struct mutex pr_mutex;			/* serialises PR OUT and saves */
+	bool pr_active;				/* scst_pr_active(), unlocked */
+	bool pr_saved;				/* an APTPL file exists */
+	u64 pr_seq;				/* last APTPL save number */
+
 	struct kobject kobj;			/* devices/<name> */
 	struct completion kobj_released;
 };
@@ -258,6 +267,8 @@ struct scst_mgmt_cmd {
 	u8 status;
 	bool bad_lun;
 	bool wait_foreign;		/* found commands another TMF aborted */
+	struct scst_cmd *except;	/* PREEMPT AND ABORT: not this one */
+	struct completion *internal_done; /* the core's own: no driver call */
 	void *tgt_priv;
 	atomic_t pending;		/* aborted commands still running + 1 */
 	struct work_struct exec_work;	/* runs the function */
@@ -306,6 +317,15 @@ void scst_ua_clear(struct scst_tgt_dev *tgt_dev);
 int scst_targ_init(void);
 void scst_targ_exit(void);
 
+/* scst_pres.c: reservations */
+int scst_pr_dev_init(struct scst_device *dev);
+void scst_pr_dev_exit(struct scst_device *dev);
+void scst_pr_sess_gone(struct scst_session *sess);
+void scst_pr_dev_reset(struct scst_device *dev);
+bool scst_pr_cmd_conflicts(struct scst_cmd *cmd);
+bool scst_pr_cmd_is_mine(struct scst_cmd *cmd);
+void scst_pr_exec(struct scst_cmd *cmd);
+
 /* scst_mem.c: data buffers, recycled by the SGV cache */
 struct scst_sgv_obj;
 extern const struct attribute_group scst_sgv_attr_group;	/* sgv/ */
@@ -318,6 +338,9 @@ int scst_setting_set(const char *name, const char *text);
 
 /* scst_tm.c: task management */
 void scst_mcmd_put(struct scst_mgmt_cmd *mcmd);
+void scst_tm_abort_pr(struct scst_cmd *cmd,
+		      bool (*match)(void *arg, struct scst_session *sess),
+		      void *arg);
 int scst_tm_init(void);
 void scst_tm_exit(void);
 

@@ -817,6 +817,15 @@ static bool scst_exec(struct scst_cmd *cmd, bool atomic)
 		scst_request_sense(cmd);
 		return true;
 	}
+	/* Checked here, not at INIT: a reservation may change meanwhile. */
+	if (scst_pr_cmd_conflicts(cmd)) {
+		cmd->status = SCST_STATUS_RESERVATION_CONFLICT;
+		return true;
+	}
+	if (scst_pr_cmd_is_mine(cmd)) {
+		scst_pr_exec(cmd);
+		return true;
+	}
 	if (!(cmd->ci.flags & SCST_CDB_LOCAL)) {
 		atomic_set(&cmd->exec_sync, SCST_EXEC_SYNC_RUNNING);
 		res = cmd->dev->devt->exec(cmd);
@@ -832,7 +841,12 @@ static bool scst_exec(struct scst_cmd *cmd, bool atomic)
 
 static bool scst_cmd_needs_thread(struct scst_cmd *cmd)
 {
-	if (!cmd->tgt_dev || (cmd->ci.flags & SCST_CDB_LOCAL))
+	if (!cmd->tgt_dev)
+		return false;
+	/* Reservations sleep: a mutex, APTPL saves, PREEMPT AND ABORT. */
+	if (scst_pr_cmd_is_mine(cmd))
+		return true;
+	if (cmd->ci.flags & SCST_CDB_LOCAL)
 		return false;
 	return !cmd->dev->devt->exec_atomic;
 }

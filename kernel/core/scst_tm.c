@@ -22,11 +22,14 @@ static void scst_mcmd_done_work(struct work_struct *work)
 						  done_work);
 	struct scst_session *sess = mcmd->sess;
 	const struct scst_tgt_template *tgtt = sess->tgt->drv->tgtt;
+	struct completion *internal_done = mcmd->internal_done;
 
-	if (tgtt->task_mgmt_fn_done)
+	if (!internal_done && tgtt->task_mgmt_fn_done)
 		tgtt->task_mgmt_fn_done(mcmd);
 	kmem_cache_free(scst_mcmd_cache, mcmd);
 	scst_sess_put(sess);
+	if (internal_done)
+		complete(internal_done);
 }
 
 /*
@@ -110,6 +113,13 @@ static bool scst_match_dev(struct scst_mgmt_cmd *mcmd, struct scst_cmd *cmd)
 	return cmd->dev && cmd->dev == mcmd->dev;
 }
 
+/* PREEMPT AND ABORT: the device's tasks, but not the PR OUT itself. */
+static bool scst_match_dev_except(struct scst_mgmt_cmd *mcmd,
+				  struct scst_cmd *cmd)
+{
+	return cmd->dev == mcmd->dev && cmd != mcmd->except;
+}
+
 static bool scst_match_all(struct scst_mgmt_cmd *mcmd, struct scst_cmd *cmd)
 {
 	return true;
@@ -174,14 +184,18 @@ static void scst_tm_add_uas(struct scst_mgmt_cmd *mcmd)
 	switch (mcmd->fn) {
 	case SCST_TMF_I_T_NEXUS_RESET:
 		scst_ua_add_all_sess(sess, SCST_AQ_I_T_NEXUS_LOSS);
+		scst_pr_sess_gone(sess);
 		break;
 	case SCST_TMF_TARGET_RESET:
 		list_for_each_entry(s, &sess->tgt->sessions, list)
-			list_for_each_entry(tgt_dev, &s->tgt_dev_list, sess_list)
+			list_for_each_entry(tgt_dev, &s->tgt_dev_list, sess_list) {
 				scst_ua_add(tgt_dev, SCST_AQ_TARGET_RESET);
+				scst_pr_dev_reset(tgt_dev->dev);
+			}
 		break;
 	case SCST_TMF_LUN_RESET:
 		scst_ua_add_all_dev(mcmd->dev, SCST_AQ_LUN_RESET, NULL);
+		scst_pr_dev_reset(mcmd->dev);
 		break;
 	case SCST_TMF_CLEAR_TASK_SET:
 		scst_ua_add_all_dev(mcmd->dev, SCST_AQ_CMDS_CLEARED_BY_OTHER,
@@ -256,6 +270,46 @@ static void scst_mcmd_exec_work(struct work_struct *work)
 	if (mcmd->wait_foreign)
 		scst_tm_wait_foreign(mcmd);
 	scst_mcmd_put(mcmd);
+}
+
+/**
+ * scst_tm_abort_pr() - PREEMPT AND ABORT: abort the preempted nexuses' tasks
+ * @cmd: the PERSISTENT RESERVE OUT, which is not aborted
+ * @match: whether a session is one of the preempted I_T nexuses
+ * @arg: first argument of @match
+ *
+ * The tasks of @cmd's device on those nexuses are aborted as ABORT TASK
+ * SET would abort them (SPC-4 5.9.11.5), and the call returns once they
+ * are gone. Process context, without scst_mutex.
+ */
+void scst_tm_abort_pr(struct scst_cmd *cmd,
+		      bool (*match)(void *arg, struct scst_session *sess),
+		      void *arg)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct scst_tgt_dev *tgt_dev;
+	struct scst_mgmt_cmd *mcmd;
+
+	mcmd = kmem_cache_zalloc(scst_mcmd_cache, GFP_KERNEL);
+	if (!mcmd)
+		return;
+	mcmd->sess = cmd->sess;
+	mcmd->fn = SCST_TMF_ABORT_TASK_SET;
+	mcmd->dev = cmd->dev;
+	mcmd->except = cmd;
+	mcmd->internal_done = &done;
+	atomic_set(&mcmd->pending, 1);
+	INIT_WORK(&mcmd->done_work, scst_mcmd_done_work);
+	refcount_inc(&cmd->sess->refcnt);
+
+	mutex_lock(&scst_mutex);
+	list_for_each_entry(tgt_dev, &cmd->dev->tgt_devs, dev_list)
+		if (match(arg, tgt_dev->sess))
+			scst_sess_walk(mcmd, tgt_dev->sess,
+				       scst_match_dev_except, SCST_TM_ABORT);
+	mutex_unlock(&scst_mutex);
+	scst_mcmd_put(mcmd);
+	wait_for_completion(&done);
 }
 
 /**

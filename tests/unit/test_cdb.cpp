@@ -235,8 +235,11 @@ TEST(Decode, InvalidServiceActionPointsAtByte1)
 	EXPECT_SENSE_FIELD(d.sense, SCST_ASC_INVALID_OPCODE, 0, true, 1, 4);
 	d = decode(cdb({0xa3, 0x05, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}));
 	EXPECT_SENSE_FIELD(d.sense, SCST_ASC_INVALID_OPCODE, 0, true, 1, 4);
+	// PERSISTENT RESERVE IN/OUT: INVALID FIELD IN CDB (SPC-4 6.15.1).
 	d = decode(cdb({0x5f, 0x09, 0, 0, 0, 0, 0, 0, 24, 0}));
-	EXPECT_SENSE_FIELD(d.sense, SCST_ASC_INVALID_OPCODE, 0, true, 1, 4);
+	EXPECT_SENSE_FIELD(d.sense, SCST_ASC_INVALID_FIELD_IN_CDB, 0, true, 1, 4);
+	d = decode(cdb({0x5e, 0x04, 0, 0, 0, 0, 0, 0, 24, 0}));
+	EXPECT_SENSE_FIELD(d.sense, SCST_ASC_INVALID_FIELD_IN_CDB, 0, true, 1, 4);
 }
 
 TEST(Decode, ShortCdbRejected)
