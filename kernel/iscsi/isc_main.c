@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scst_iscsi: the "iscsi" target driver. Targets are added and removed
+ * through targets/iscsi/mgmt (or the "scst" netlink family), carry the
+ * iSCSI keys as attributes that scstadmd reads when it negotiates a login,
+ * and get their sessions from scstadmd over the "scst_iscsi" family.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+#include "isc_priv.h"
+
+DEFINE_MUTEX(isc_mutex);
+LIST_HEAD(isc_tgt_list);
+static bool isc_exiting;
+
+/* ---- target attributes: the iSCSI keys a login negotiates ---- */
+
+enum isc_attr_kind { ISC_AK_DIGEST, ISC_AK_BOOL, ISC_AK_NUM };
+
+struct isc_tgt_attr {
+	struct kobj_attribute kattr;
+	u8 param;		/* enum isc_tgt_param */
+	u8 kind;		/* enum isc_attr_kind */
+	u32 def, min, max;
+};
+
+static struct isc_tgt_attr *isc_to_attr(struct kobj_attribute *a)
+{
+	return container_of(a, struct isc_tgt_attr, kattr);
+}
+
+static ssize_t isc_tgt_attr_show(struct kobject *kobj,
+				 struct kobj_attribute *a, char *buf)
+{
+	struct isc_tgt_attr *ta = isc_to_attr(a);
+	struct scst_tgt *scst_tgt = scst_kobj_to_tgt(kobj);
+	struct isc_tgt *tgt;
+	ssize_t len;
+	u32 v;
+
+	if (!scst_tgt)
+		return -ENOENT;
+	tgt = scst_tgt_get_priv(scst_tgt);
+	v = READ_ONCE(tgt->params[ta->param]);
+	switch (ta->kind) {
+	case ISC_AK_DIGEST:
+		if (v == BIT(ISC_DIGEST_CRC32C))
+			len = sysfs_emit(buf, "CRC32C\n");
+		else if (v == BIT(ISC_DIGEST_NONE))
+			len = sysfs_emit(buf, "None\n");
+		else
+			len = sysfs_emit(buf, "CRC32C,None\n");
+		break;
+	case ISC_AK_BOOL:
+		len = sysfs_emit(buf, "%s\n", v ? "Yes" : "No");
+		break;
+	default:
+		len = sysfs_emit(buf, "%u\n", v);
+		break;
+	}
+	/* SCST marks a value that is configuration rather than default. */
+	if (v != ta->def)
+		len += sysfs_emit_at(buf, len, "[key]\n");
+	return len;
+}
+
+/* "None", "CRC32C", or both in preference order, comma separated. */
+static int isc_parse_digest(char *s, u32 *mask)
+{
+	char *tok;
+
+	*mask = 0;
+	while ((tok = strsep(&s, ",")) != NULL) {
+		tok = strim(tok);
+		if (!strcasecmp(tok, "None"))
+			*mask |= BIT(ISC_DIGEST_NONE);
+		else if (!strcasecmp(tok, "CRC32C"))
+			*mask |= BIT(ISC_DIGEST_CRC32C);
+		else
+			return -EINVAL;
+	}
+	return *mask ? 0 : -EINVAL;
+}
+
+static ssize_t isc_tgt_attr_store(struct kobject *kobj,
+				  struct kobj_attribute *a, const char *buf,
+				  size_t count)
+{
+	struct isc_tgt_attr *ta = isc_to_attr(a);
+	struct scst_tgt *scst_tgt = scst_kobj_to_tgt(kobj);
+	char s[32], *p;
+	u32 v;
+	int res;
+
+	if (!scst_tgt)
+		return -ENOENT;
+	if (count >= sizeof(s))
+		return -EINVAL;
+	memcpy(s, buf, count);
+	s[count] = '\0';
+	p = strim(s);
+
+	switch (ta->kind) {
+	case ISC_AK_DIGEST:
+		res = isc_parse_digest(p, &v);
+		break;
+	case ISC_AK_BOOL:
+		if (!strcasecmp(p, "Yes") || !strcmp(p, "1")) {
+			v = 1;
+			res = 0;
+		} else if (!strcasecmp(p, "No") || !strcmp(p, "0")) {
+			v = 0;
+			res = 0;
+		} else {
+			res = -EINVAL;
+		}
+		break;
+	default:
+		res = kstrtou32(p, 0, &v);
+		if (!res && (v < ta->min || v > ta->max))
+			res = -ERANGE;
+		break;
+	}
+	if (res) {
+		pr_warn("targets/iscsi/%s/%s: invalid value \"%s\"\n",
+			scst_tgt_get_name(scst_tgt), a->attr.name, p);
+		return res;
+	}
+	/* A login reads the set once; it never sees half an update. */
+	WRITE_ONCE(((struct isc_tgt *)scst_tgt_get_priv(scst_tgt))->params[ta->param], v);
+	return count;
+}
+
+#define ISC_TGT_ATTR(_name, _param, _kind, _def, _min, _max)		\
+	static struct isc_tgt_attr isc_attr_##_param = {		\
+		.kattr = __ATTR(_name, 0644, isc_tgt_attr_show,		\
+				isc_tgt_attr_store),			\
+		.param = ISC_TP_##_param, .kind = (_kind),		\
+		.def = (_def), .min = (_min), .max = (_max),		\
+	}
+
+/*
+ * Defaults: what SCST's iscsi-scst uses, sized for throughput; the RFC
+ * ranges bound what may be set.
+ */
+ISC_TGT_ATTR(HeaderDigest, HEADER_DIGEST, ISC_AK_DIGEST,
+	     BIT(ISC_DIGEST_NONE) | BIT(ISC_DIGEST_CRC32C), 0, 0);
+ISC_TGT_ATTR(DataDigest, DATA_DIGEST, ISC_AK_DIGEST,
+	     BIT(ISC_DIGEST_NONE) | BIT(ISC_DIGEST_CRC32C), 0, 0);
+ISC_TGT_ATTR(InitialR2T, INITIAL_R2T, ISC_AK_BOOL, 0, 0, 1);
+ISC_TGT_ATTR(ImmediateData, IMMEDIATE_DATA, ISC_AK_BOOL, 1, 0, 1);
+ISC_TGT_ATTR(MaxRecvDataSegmentLength, MAX_RECV_DSL, ISC_AK_NUM,
+	     1048576, 512, ISC_MAX_DSL);
+ISC_TGT_ATTR(MaxXmitDataSegmentLength, MAX_XMIT_DSL, ISC_AK_NUM,
+	     1048576, 512, ISC_MAX_DSL);
+ISC_TGT_ATTR(MaxBurstLength, MAX_BURST, ISC_AK_NUM, 1048576, 512, ISC_MAX_DSL);
+ISC_TGT_ATTR(FirstBurstLength, FIRST_BURST, ISC_AK_NUM, 65536, 512,
+	     ISC_MAX_DSL);
+ISC_TGT_ATTR(MaxOutstandingR2T, MAX_OUTSTANDING_R2T, ISC_AK_NUM, 32, 1,
+	     65535);
+ISC_TGT_ATTR(QueuedCommands, QUEUED_COMMANDS, ISC_AK_NUM, 128, 1, 2048);
+
+static struct isc_tgt_attr *const isc_tgt_attr_list[ISC_TP_COUNT] = {
+	&isc_attr_HEADER_DIGEST, &isc_attr_DATA_DIGEST,
+	&isc_attr_INITIAL_R2T, &isc_attr_IMMEDIATE_DATA,
+	&isc_attr_MAX_RECV_DSL, &isc_attr_MAX_XMIT_DSL,
+	&isc_attr_MAX_BURST, &isc_attr_FIRST_BURST,
+	&isc_attr_MAX_OUTSTANDING_R2T, &isc_attr_QUEUED_COMMANDS,
+};
+
+static const struct attribute *const isc_tgt_attrs[] = {
+	&isc_attr_HEADER_DIGEST.kattr.attr,
+	&isc_attr_DATA_DIGEST.kattr.attr,
+	&isc_attr_INITIAL_R2T.kattr.attr,
+	&isc_attr_IMMEDIATE_DATA.kattr.attr,
+	&isc_attr_MAX_RECV_DSL.kattr.attr,
+	&isc_attr_MAX_XMIT_DSL.kattr.attr,
+	&isc_attr_MAX_BURST.kattr.attr,
+	&isc_attr_FIRST_BURST.kattr.attr,
+	&isc_attr_MAX_OUTSTANDING_R2T.kattr.attr,
+	&isc_attr_QUEUED_COMMANDS.kattr.attr,
+	NULL,
+};
+
+/* ---- targets (isc_mutex held) ---- */
+
+struct isc_tgt *isc_tgt_find(const char *name)
+{
+	struct isc_tgt *tgt;
+
+	lockdep_assert_held(&isc_mutex);
+	list_for_each_entry(tgt, &isc_tgt_list, list)
+		if (!strcmp(scst_tgt_get_name(tgt->scst_tgt), name))
+			return tgt;
+	return NULL;
+}
+
+static void isc_tgt_destroy(struct isc_tgt *tgt)
+{
+	list_del(&tgt->list);
+	isc_session_close_all(tgt);
+	/* The sessions unregister themselves with the core first. */
+	mutex_unlock(&isc_mutex);
+	isc_session_wait_tgt(tgt);
+	mutex_lock(&isc_mutex);
+	scst_unregister_target(tgt->scst_tgt);
+	kfree(tgt);
+}
+
+static int isc_add_target(const char *name, char *params)
+{
+	struct scst_tgt *scst_tgt;
+	struct isc_tgt *tgt;
+	char *key, *value;
+	int i, res = 0;
+
+	while ((key = scst_get_next_param(&params, &value))) {
+		pr_warn("add_target %s: unknown parameter \"%s\"\n", name, key);
+		return -EINVAL;
+	}
+	tgt = kzalloc(sizeof(*tgt), GFP_KERNEL);
+	if (!tgt)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&tgt->sessions);
+	for (i = 0; i < ISC_TP_COUNT; i++)
+		tgt->params[i] = isc_tgt_attr_list[i]->def;
+
+	mutex_lock(&isc_mutex);
+	if (isc_exiting) {
+		res = -ENODEV;
+		goto out_free;
+	}
+	if (isc_tgt_find(name)) {
+		pr_warn("add_target: target %s already exists\n", name);
+		res = -EEXIST;
+		goto out_free;
+	}
+	scst_tgt = scst_register_target(&isc_tgtt, name, tgt);
+	if (IS_ERR(scst_tgt)) {
+		res = PTR_ERR(scst_tgt);
+		pr_warn("add_target: cannot register target %s: %d\n", name, res);
+		goto out_free;
+	}
+	tgt->scst_tgt = scst_tgt;
+	list_add_tail(&tgt->list, &isc_tgt_list);
+	mutex_unlock(&isc_mutex);
+	return 0;
+
+out_free:
+	mutex_unlock(&isc_mutex);
+	kfree(tgt);
+	return res;
+}
+
+static int isc_del_target(const char *name)
+{
+	struct isc_tgt *tgt;
+	int res = 0;
+
+	mutex_lock(&isc_mutex);
+	tgt = isc_tgt_find(name);
+	if (tgt) {
+		isc_tgt_destroy(tgt);
+	} else {
+		pr_warn("del_target: no target %s\n", name);
+		res = -ENOENT;
+	}
+	mutex_unlock(&isc_mutex);
+	return res;
+}
+
+/*
+ * Disabling refuses new logins (scstadmd reads "enabled") and closes the
+ * sessions; the initiators log in again once the target is back.
+ */
+static int isc_enable_target(struct scst_tgt *scst_tgt, bool enable)
+{
+	struct isc_tgt *tgt = scst_tgt_get_priv(scst_tgt);
+
+	mutex_lock(&isc_mutex);
+	WRITE_ONCE(tgt->enabled, enable);
+	if (!enable)
+		isc_session_close_all(tgt);
+	mutex_unlock(&isc_mutex);
+	return 0;
+}
+
+static bool isc_is_target_enabled(struct scst_tgt *scst_tgt)
+{
+	struct isc_tgt *tgt = scst_tgt_get_priv(scst_tgt);
+
+	return READ_ONCE(tgt->enabled);
+}
+
+const struct scst_tgt_template isc_tgtt = {
+	.name			= ISC_DRIVER_NAME,
+	.owner			= THIS_MODULE,
+	.rdy_to_xfer		= isc_rdy_to_xfer,
+	.xmit_response		= isc_xmit_response,
+	.on_free_cmd		= isc_on_free_cmd,
+	.task_mgmt_fn_done	= isc_task_mgmt_fn_done,
+	.add_target		= isc_add_target,
+	.del_target		= isc_del_target,
+	.enable_target		= isc_enable_target,
+	.is_target_enabled	= isc_is_target_enabled,
+	.tgt_attrs		= isc_tgt_attrs,
+	.mgmt_help		=
+		"Usage: echo \"add_target TARGET\" >mgmt\n"
+		"       echo \"del_target TARGET\" >mgmt\n"
+		"Logins are accepted by scstadmd, which hands the connections over.\n",
+};
+
+/* ---- module ---- */
+
+static void isc_remove_all(void)
+{
+	mutex_lock(&isc_mutex);
+	isc_exiting = true;
+	/* isc_tgt_destroy() drops the mutex: take the first one each time. */
+	while (!list_empty(&isc_tgt_list))
+		isc_tgt_destroy(list_first_entry(&isc_tgt_list, struct isc_tgt,
+						 list));
+	mutex_unlock(&isc_mutex);
+}
+
+static int __init isc_init(void)
+{
+	int res;
+
+	res = isc_cmd_init();
+	if (res)
+		return res;
+	res = scst_register_target_template(&isc_tgtt);
+	if (res)
+		goto out_cmd;
+	res = isc_nl_init();
+	if (res)
+		goto out_tgtt;
+	return 0;
+
+out_tgtt:
+	scst_unregister_target_template(&isc_tgtt);
+out_cmd:
+	isc_cmd_exit();
+	return res;
+}
+
+static void __exit isc_exit(void)
+{
+	/* No new connection can arrive once the family is gone. */
+	isc_nl_exit();
+	isc_remove_all();
+	scst_unregister_target_template(&isc_tgtt);
+	isc_cmd_exit();
+}
+
+module_init(isc_init);
+module_exit(isc_exit);
+
+MODULE_DESCRIPTION("SCST iSCSI target driver: full feature phase in the kernel");
+MODULE_LICENSE("GPL");

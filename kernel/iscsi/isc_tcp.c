@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP transport: one receive thread per connection runs the receive
+ * state machine (BHS, AHS, header digest, data straight into the buffer
+ * the upper layer chose, padding, data digest) and sending is a plain
+ * sendmsg() under the connection's tx_mutex, from whichever context has a
+ * PDU to send. Data-In goes out from the command's pages without a copy
+ * into a bounce buffer.
+ *
+ * The thread holds a module reference: a connection keeps the module,
+ * and the teardown code the thread runs at its end, loaded.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+#include <linux/highmem.h>
+#include <linux/bvec.h>
+#include <linux/uio.h>
+#include <linux/net.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "isc_priv.h"
+
+/* Pages per sendmsg()/recvmsg() of a data segment. */
+#define ISC_TCP_BVECS	16
+
+struct isc_tcp {
+	struct socket *sock;
+	struct task_struct *rx_thread;
+	struct isc_rx_pdu rx;
+	u8 discard[256];
+};
+
+static struct isc_tcp *isc_tcp(struct isc_conn *conn)
+{
+	return conn->transport;
+}
+
+/* ---- receiving ---- */
+
+static int isc_tcp_recv(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	int res;
+
+	while (len) {
+		res = sock_recvmsg(sock, msg, MSG_WAITALL | MSG_NOSIGNAL);
+		if (res <= 0)
+			return res ?: -ECONNRESET;
+		len -= res;
+	}
+	return 0;
+}
+
+static int isc_tcp_recv_buf(struct socket *sock, void *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {};
+
+	if (!len)
+		return 0;
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &iov, 1, len);
+	return isc_tcp_recv(sock, &msg, len);
+}
+
+/*
+ * Fill @bv with the pages of @len bytes of @sg from byte *@off on, at
+ * most ISC_TCP_BVECS; returns how many, and the bytes in *@got.
+ */
+static unsigned int isc_sg_bvecs(struct scatterlist *sg, u32 off, u32 len,
+				 struct bio_vec *bv, u32 *got)
+{
+	unsigned int n = 0;
+	u32 l;
+
+	*got = 0;
+	for (; sg && off >= sg->length; sg = sg_next(sg))
+		off -= sg->length;
+	for (; sg && len && n < ISC_TCP_BVECS; sg = sg_next(sg)) {
+		l = min(sg->length - off, len);
+		bv[n].bv_page = sg_page(sg);
+		bv[n].bv_len = l;
+		bv[n].bv_offset = sg->offset + off;
+		n++;
+		off = 0;
+		len -= l;
+		*got += l;
+	}
+	return n;
+}
+
+/* CRC32C over @len bytes of @sg from byte @off on, page by page. */
+static u32 isc_sg_crc(u32 crc, struct scatterlist *sg, u32 off, u32 len)
+{
+	u32 l, poff, pl;
+	struct page *page;
+	void *p;
+
+	for (; sg && off >= sg->length; sg = sg_next(sg))
+		off -= sg->length;
+	for (; sg && len; sg = sg_next(sg)) {
+		l = min(sg->length - off, len);
+		len -= l;
+		off += sg->offset;
+		while (l) {
+			page = nth_page(sg_page(sg), off >> PAGE_SHIFT);
+			poff = offset_in_page(off);
+			pl = min_t(u32, l, PAGE_SIZE - poff);
+			p = kmap_local_page(page);
+			crc = isc_crc32c(crc, p + poff, pl);
+			kunmap_local(p);
+			off += pl;
+			l -= pl;
+		}
+		off = 0;
+	}
+	return crc;
+}
+
+static int isc_tcp_recv_sg(struct socket *sock, struct scatterlist *sg,
+			   u32 off, u32 len)
+{
+	struct bio_vec bv[ISC_TCP_BVECS];
+	struct msghdr msg = {};
+	unsigned int n;
+	u32 got;
+	int res;
+
+	while (len) {
+		n = isc_sg_bvecs(sg, off, len, bv, &got);
+		if (!n)
+			return -EINVAL;
+		iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, n, got);
+		res = isc_tcp_recv(sock, &msg, got);
+		if (res)
+			return res;
+		off += got;
+		len -= got;
+	}
+	return 0;
+}
+
+static int isc_tcp_discard(struct isc_tcp *t, u32 len)
+{
+	u32 l;
+	int res;
+
+	while (len) {
+		l = min_t(u32, len, sizeof(t->discard));
+		res = isc_tcp_recv_buf(t->sock, t->discard, l);
+		if (res)
+			return res;
+		len -= l;
+	}
+	return 0;
+}
+
+/* The data segment, its padding and its digest, into rx's destination. */
+static int isc_tcp_recv_data(struct isc_conn *conn, struct isc_tcp *t)
+{
+	struct isc_rx_pdu *rx = &t->rx;
+	u32 len = rx->pi.data_len, pad = isc_pad_len(len);
+	u8 tail[3 + ISC_DIGEST_LEN];
+	bool digest = conn->p.data_digest == ISC_DIGEST_CRC32C;
+	u32 crc = ISC_CRC32C_SEED;
+	int res;
+
+	if (rx->sg) {
+		res = isc_tcp_recv_sg(t->sock, rx->sg, rx->sg_off, len);
+		if (!res && digest)
+			crc = isc_sg_crc(crc, rx->sg, rx->sg_off, len);
+	} else if (rx->buf) {
+		res = isc_tcp_recv_buf(t->sock, rx->buf, len);
+		if (!res && digest)
+			crc = isc_crc32c(crc, rx->buf, len);
+	} else {
+		/* Nobody wants it: not worth checking either. */
+		res = isc_tcp_discard(t, len);
+		digest = false;
+		if (!res && conn->p.data_digest == ISC_DIGEST_CRC32C)
+			res = isc_tcp_discard(t, ISC_DIGEST_LEN);
+	}
+	if (res)
+		return res;
+	res = isc_tcp_recv_buf(t->sock, tail, pad + (digest ? ISC_DIGEST_LEN : 0));
+	if (res)
+		return res;
+	if (digest) {
+		crc = isc_crc32c(crc, tail, pad);
+		rx->data_digest_bad = isc_crc32c_final(crc) !=
+				      isc_get_digest(tail + pad);
+	}
+	return 0;
+}
+
+/* One PDU; a negative errno ends the connection. */
+static int isc_tcp_rx_pdu(struct isc_conn *conn, struct isc_tcp *t)
+{
+	struct isc_rx_pdu *rx = &t->rx;
+	u32 ahs_len, crc;
+	u8 digest[ISC_DIGEST_LEN];
+	int res;
+
+	rx->data_digest_bad = false;
+	rx->failed = false;
+	res = isc_tcp_recv_buf(t->sock, rx->bhs, ISC_BHS_LEN);
+	if (res)
+		return res;
+	ahs_len = isc_bhs_ahs_bytes(rx->bhs);
+	res = isc_tcp_recv_buf(t->sock, rx->ahs, ahs_len);
+	if (res)
+		return res;
+	if (conn->p.header_digest == ISC_DIGEST_CRC32C) {
+		res = isc_tcp_recv_buf(t->sock, digest, sizeof(digest));
+		if (res)
+			return res;
+		crc = isc_crc32c(ISC_CRC32C_SEED, rx->bhs, ISC_BHS_LEN);
+		crc = isc_crc32c_final(isc_crc32c(crc, rx->ahs, ahs_len));
+		/* The lengths cannot be trusted: ERL 0 ends here. */
+		if (crc != isc_get_digest(digest)) {
+			pr_warn_ratelimited("%s: header digest error\n",
+					    conn->sess->initiator);
+			return -EBADMSG;
+		}
+	}
+
+	res = isc_conn_rx_hdr(conn, rx);
+	if (res)
+		return res;
+	if (rx->pi.data_len) {
+		res = isc_tcp_recv_data(conn, t);
+		rx->failed = res != 0;
+	}
+	return isc_conn_rx_done(conn, rx) ?: res;
+}
+
+static int isc_tcp_rx_thread(void *arg)
+{
+	struct isc_conn *conn = arg;
+	struct isc_tcp *t = isc_tcp(conn);
+	int res;
+
+	do {
+		res = isc_tcp_rx_pdu(conn, t);
+	} while (!res);
+	if (res != -ECONNRESET && !conn->logged_out)
+		pr_info("%s: connection ends: %d\n", conn->sess->initiator, res);
+	isc_conn_closed(conn);
+	module_put_and_kthread_exit(0);
+}
+
+/* ---- sending ---- */
+
+static int isc_tcp_send(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	int res;
+
+	while (len) {
+		res = sock_sendmsg(sock, msg);
+		if (res <= 0)
+			return res ?: -EPIPE;
+		len -= res;
+	}
+	return 0;
+}
+
+static int isc_tcp_send_buf(struct socket *sock, const void *buf, size_t len,
+			    bool more)
+{
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_flags = MSG_NOSIGNAL | (more ? MSG_MORE : 0),
+	};
+
+	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
+	return isc_tcp_send(sock, &msg, len);
+}
+
+static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
+			   u32 off, u32 len, bool more)
+{
+	struct bio_vec bv[ISC_TCP_BVECS];
+	struct msghdr msg = {};
+	unsigned int n;
+	u32 got;
+	int res;
+
+	while (len) {
+		n = isc_sg_bvecs(sg, off, len, bv, &got);
+		if (!n)
+			return -EINVAL;
+		msg.msg_flags = MSG_NOSIGNAL | (more || got < len ? MSG_MORE : 0);
+		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, got);
+		res = isc_tcp_send(sock, &msg, got);
+		if (res)
+			return res;
+		off += got;
+		len -= got;
+	}
+	return 0;
+}
+
+static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
+{
+	struct socket *sock = isc_tcp(conn)->sock;
+	u8 hdr[ISC_BHS_LEN + ISC_DIGEST_LEN];
+	u8 tail[3 + ISC_DIGEST_LEN] = {};
+	u32 len = pdu->data_len, hlen = ISC_BHS_LEN, tlen = isc_pad_len(len);
+	u32 crc;
+	int res;
+
+	memcpy(hdr, pdu->bhs, ISC_BHS_LEN);
+	if (conn->p.header_digest == ISC_DIGEST_CRC32C) {
+		isc_put_digest(isc_digest(hdr, ISC_BHS_LEN), hdr + hlen);
+		hlen += ISC_DIGEST_LEN;
+	}
+	if (len && conn->p.data_digest == ISC_DIGEST_CRC32C) {
+		if (pdu->sg)
+			crc = isc_sg_crc(ISC_CRC32C_SEED, pdu->sg, pdu->sg_off,
+					 len);
+		else
+			crc = isc_crc32c(ISC_CRC32C_SEED, pdu->buf, len);
+		crc = isc_crc32c_final(isc_crc32c(crc, tail, tlen));
+		isc_put_digest(crc, tail + tlen);
+		tlen += ISC_DIGEST_LEN;
+	}
+
+	res = isc_tcp_send_buf(sock, hdr, hlen, len);
+	if (res || !len)
+		return res;
+	if (pdu->sg)
+		res = isc_tcp_send_sg(sock, pdu->sg, pdu->sg_off, len, tlen);
+	else
+		res = isc_tcp_send_buf(sock, pdu->buf, len, tlen);
+	if (res || !tlen)
+		return res;
+	return isc_tcp_send_buf(sock, tail, tlen, false);
+}
+
+/* ---- the connection ---- */
+
+static void isc_tcp_start(struct isc_conn *conn)
+{
+	wake_up_process(isc_tcp(conn)->rx_thread);
+}
+
+static void isc_tcp_shutdown(struct isc_conn *conn)
+{
+	kernel_sock_shutdown(isc_tcp(conn)->sock, SHUT_RDWR);
+}
+
+static void isc_tcp_release(struct isc_conn *conn)
+{
+	struct isc_tcp *t = isc_tcp(conn);
+
+	sockfd_put(t->sock);
+	kfree(t);
+	conn->transport = NULL;
+}
+
+const struct isc_transport_ops isc_tcp_ops = {
+	.name		= "tcp",
+	.start		= isc_tcp_start,
+	.send_pdu	= isc_tcp_send_pdu,
+	.shutdown	= isc_tcp_shutdown,
+	.release	= isc_tcp_release,
+	.alloc_task	= isc_task_alloc_default,
+	.free_task	= isc_task_free_default,
+};
+
+/**
+ * isc_tcp_attach() - make @sock the transport of @conn
+ * @conn: a connection being set up
+ * @sock: a connected TCP socket; its file reference becomes the
+ *        connection's on success
+ *
+ * The receive thread is created but waits for ops->start().
+ *
+ * Return: 0 or a negative errno.
+ */
+int isc_tcp_attach(struct isc_conn *conn, struct socket *sock)
+{
+	struct task_struct *thread;
+	struct isc_tcp *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->sock = sock;
+	conn->transport = t;
+	conn->ops = &isc_tcp_ops;
+
+	/* Small PDUs (R2T, status) must not wait for more to coalesce. */
+	tcp_sock_set_nodelay(sock->sk);
+	/* Our allocations while sending must not recurse into the fs. */
+	sock->sk->sk_allocation = GFP_NOFS;
+
+	__module_get(THIS_MODULE);
+	thread = kthread_create(isc_tcp_rx_thread, conn, "isc_rx%u",
+				conn->sess->tsih);
+	if (IS_ERR(thread)) {
+		module_put(THIS_MODULE);
+		conn->transport = NULL;
+		kfree(t);
+		return PTR_ERR(thread);
+	}
+	t->rx_thread = thread;
+	return 0;
+}
