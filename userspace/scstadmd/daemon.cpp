@@ -12,6 +12,7 @@
 #include "error.hpp"
 #include "atomic_file.hpp"
 #include "events.hpp"
+#include "iscsi_portal.hpp"
 #include "log.hpp"
 #include "loop.hpp"
 #include "nl_events.hpp"
@@ -129,6 +130,12 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 	int status = 0;
 	if (!start->waiting_for.empty())
 		syncer.wait(EventLoop::Clock::now(), start->waiting_for);
+
+	auto iscsi_kernel = make_netlink_iscsi_kernel();
+	IscsiPortals portals(*iscsi_kernel);
+	if (auto r = portals.listen(iscsi_portal_addrs(opt)); !r)
+		log_warning(r.error().to_string());
+	portals.attach(loop);
 
 	loop.watch(sigs->fd(), POLLIN, [&](short) {
 		while (auto sig = sigs->read()) {

@@ -1,18 +1,21 @@
 #include "options.hpp"
 #include "error.hpp"
+#include "iscsi_portal.hpp"
 
 namespace scstadmd {
 
 const char *usage()
 {
 	return "usage: scstadmd [--config PATH] [--foreground] [--log-level LEVEL]\n"
-	       "                [--lock-file PATH]\n"
+	       "                [--lock-file PATH] [--iscsi-portal ADDR[:PORT]]...\n"
 	       "       scstadmd --check [--config PATH]\n"
 	       "  --config PATH      the saved configuration (default /etc/scst.conf)\n"
 	       "  --foreground, -f   do not detach; log to stderr\n"
 	       "  --log-level LEVEL  error, warning, info (default) or debug\n"
 	       "  --lock-file PATH   one daemon per lock (default /run/scstadmd.lock)\n"
-	       "  --check            parse and validate the file, print its errors, exit\n";
+	       "  --check            parse and validate the file, print its errors, exit\n"
+	       "  --iscsi-portal ADDR[:PORT]  accept iSCSI logins there (repeatable; default\n"
+	       "                     0.0.0.0:3260 and [::]:3260; \"none\" for no portal)\n";
 }
 
 scstconf::Result<Options> parse_options(const std::vector<std::string> &args)
@@ -53,6 +56,17 @@ scstconf::Result<Options> parse_options(const std::vector<std::string> &args)
 		} else if (a == "--lock-file") {
 			if (!take(o.lock_file) || o.lock_file.empty())
 				return bad(a + " needs a path");
+		} else if (a == "--iscsi-portal") {
+			std::string p;
+			if (!take(p))
+				return bad(a + " needs an address");
+			if (p == "none") {
+				o.no_iscsi = true;
+			} else if (auto pa = parse_portal(p); !pa) {
+				return bad(pa.error().message);
+			} else {
+				o.iscsi_portals.push_back(p);
+			}
 		} else if (a == "--log-level") {
 			std::string l;
 			if (!take(l))

@@ -17,6 +17,9 @@ struct Options {
 	Level level = Level::Info;
 	bool help = false;
 	bool check = false;	// only check the file: parse and validate
+	// iSCSI portals, ADDR[:PORT]; empty: 0.0.0.0:3260 and [::]:3260
+	std::vector<std::string> iscsi_portals;
+	bool no_iscsi = false;	// --iscsi-portal none
 };
 
 // argv without the program name.
