@@ -281,9 +281,9 @@ std::unique_ptr<IscsiKernel> make_netlink_iscsi_kernel()
 	return std::make_unique<NetlinkIscsiKernel>();
 }
 
-uint8_t iscsi_security_methods(const IscsiTarget *, const std::string &)
+uint8_t iscsi_security_methods(const IscsiTarget *target, const std::string &)
 {
-	return BIT(ISC_AUTH_NONE);
+	return target && target->chap.auth_required() ? BIT(ISC_AUTH_CHAP) : BIT(ISC_AUTH_NONE);
 }
 
 LoginConn::LoginConn(UniqueFd fd, IscsiKernel &kernel) : fd_(std::move(fd)), kernel_(kernel)
@@ -421,6 +421,8 @@ uint16_t LoginConn::start(const std::string &text)
 		cfg_ = target_->cfg;
 	}
 	cfg_.auth_methods = iscsi_security_methods(target_ ? &*target_ : nullptr, *initiator);
+	if (target_ && (cfg_.auth_methods & BIT(ISC_AUTH_CHAP)))
+		chap_.emplace(target_->chap);
 	neg_ = std::make_unique<isc_neg>();
 	isc_neg_init(neg_.get(), &cfg_, tsih_ == 0);
 	started_ = true;
@@ -461,6 +463,13 @@ bool LoginConn::login_pdu(const uint8_t *bhs, const uint8_t *data, uint32_t len)
 			return false;
 		}
 	}
+	// CHAP required: no other stage before it succeeded.
+	if (chap_ && !chap_->done() && pi.csg != ISC_STAGE_SECURITY) {
+		log_info(std::string("iSCSI login of ") + neg_->initiator_name +
+			 ": CHAP required, refused, status " + status_str(ISC_LOGIN_AUTH_FAILED));
+		send_login_rsp(pi, ISC_LOGIN_AUTH_FAILED, false, {});
+		return false;
+	}
 	std::vector<uint8_t> out(ISC_LOGIN_MAX_DSL);
 	u32 out_len = 0;
 	uint16_t st = isc_neg_login(neg_.get(), pi.csg, pi.final, pi.nsg,
@@ -472,8 +481,23 @@ bool LoginConn::login_pdu(const uint8_t *bhs, const uint8_t *data, uint32_t len)
 		send_login_rsp(pi, st, false, {});
 		return false;
 	}
+	if (chap_ && pi.csg == ISC_STAGE_SECURITY) {
+		ChapStep cs;
+		if (neg_->p.auth_method == ISC_AUTH_CHAP)
+			cs = chap_->step(chap_request(neg_->chap));
+		else if (pi.final)
+			cs = {ISC_LOGIN_AUTH_FAILED, {}, "the initiator does not do CHAP"};
+		if (cs.ok() && !append_keys(cs.keys, out.data(), out.size(), &out_len))
+			cs = {ISC_LOGIN_TARGET_ERROR, {}, "no room for the CHAP keys"};
+		if (!cs.ok()) {
+			log_info(std::string("iSCSI login of ") + neg_->initiator_name + ": CHAP: " +
+				 cs.detail + ", status " + status_str(cs.status));
+			send_login_rsp(pi, cs.status, false, {});
+			return false;
+		}
+	}
 	out.resize(out_len);
-	bool transit = pi.final && neg_->transit_ok;
+	bool transit = pi.final && neg_->transit_ok && (!chap_ || chap_->done());
 	if (!transit || pi.nsg != ISC_STAGE_FULL_FEATURE)
 		return send_login_rsp(pi, ISC_LOGIN_OK, transit, out);
 

@@ -24,6 +24,7 @@ extern "C" {
 #undef max
 
 #include "fd.hpp"
+#include "iscsi_chap.hpp"
 
 namespace scstadmd {
 
@@ -34,6 +35,7 @@ struct IscsiTarget {
 	isc_tgt_config cfg{};
 	uint32_t max_xmit_dsl = 0;	// MaxXmitDataSegmentLength
 	uint32_t queued_commands = 0;	// QueuedCommands
+	ChapCredentials chap;		// IncomingUser, OutgoingUser
 };
 
 // The kernel side of logins: target attributes over the "scst" family,
@@ -62,8 +64,8 @@ public:
 std::unique_ptr<IscsiKernel> make_netlink_iscsi_kernel();
 
 // The CHAP hook: which AuthMethods (BIT(enum isc_auth)) a login of
-// @initiator to @target (empty for a discovery session) may use. Today
-// only None; CHAP accounts (IncomingUser) will narrow it to CHAP.
+// @initiator to @target (empty for a discovery session) may use: CHAP
+// only when the target has IncomingUser accounts, None otherwise.
 uint8_t iscsi_security_methods(const IscsiTarget *target, const std::string &initiator);
 
 class LoginConn {
@@ -100,6 +102,7 @@ private:
 	std::optional<IscsiTarget> target_;
 	isc_tgt_config cfg_{};
 	std::unique_ptr<isc_neg> neg_;
+	std::optional<ChapAuthenticator> chap_;	// CHAP required
 	uint8_t isid_[6] = {};
 	uint16_t tsih_ = 0, cid_ = 0;
 	uint32_t itt_ = 0;
