@@ -3,7 +3,9 @@
 // hand-over of a Normal session, SendTargets, and the portal syntax.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -232,6 +234,35 @@ TEST(IscsiPortal, Defaults)
 	ASSERT_TRUE(opt);
 	ASSERT_EQ(opt->iscsi_portals.size(), 1u);
 	EXPECT_FALSE(parse_options({"--iscsi-portal", "[::1"}));
+}
+
+} // namespace
+
+namespace {
+
+// A connection that stays silent in login is closed after the idle time.
+TEST(IscsiPortal, IdleLoginIsClosed)
+{
+	FakeKernel k;
+	IscsiPortals portals(k, std::chrono::milliseconds(50));
+	ASSERT_TRUE(portals.listen({{"127.0.0.1", 0}}));
+	EventLoop loop;
+	portals.attach(loop);
+
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	sockaddr_in a{};
+	a.sin_family = AF_INET;
+	a.sin_port = htons(portals.port());
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(connect(s, reinterpret_cast<sockaddr *>(&a), sizeof(a)), 0);
+	ASSERT_TRUE(loop.run_once(std::chrono::milliseconds(1000)));
+	EXPECT_EQ(portals.logins(), 1u);
+	for (int i = 0; i < 20 && portals.logins(); i++)
+		ASSERT_TRUE(loop.run_once(std::chrono::milliseconds(100)));
+	EXPECT_EQ(portals.logins(), 0u);
+	char c;
+	EXPECT_EQ(read(s, &c, 1), 0);	// closed by the target
+	close(s);
 }
 
 } // namespace

@@ -117,6 +117,43 @@ void IscsiPortals::attach(EventLoop &loop)
 		int lfd = l.get();
 		loop.watch(lfd, POLLIN, [this, &loop, lfd](short) { accept_on(loop, lfd); });
 	}
+	loop.add_timer({[this] { return next_deadline(); },
+			[this, &loop](EventLoop::TimePoint now) { expire(loop, now); }});
+}
+
+uint16_t IscsiPortals::port() const
+{
+	sockaddr_storage ss{};
+	socklen_t len = sizeof(ss);
+	if (listeners_.empty() ||
+	    ::getsockname(listeners_[0].get(), reinterpret_cast<sockaddr *>(&ss), &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(reinterpret_cast<sockaddr_in *>(&ss)->sin_port);
+	return ntohs(reinterpret_cast<sockaddr_in6 *>(&ss)->sin6_port);
+}
+
+std::optional<EventLoop::TimePoint> IscsiPortals::next_deadline() const
+{
+	std::optional<EventLoop::TimePoint> next;
+	for (const auto &[fd, c] : conns_)
+		if (!next || c.deadline < *next)
+			next = c.deadline;
+	return next;
+}
+
+void IscsiPortals::expire(EventLoop &loop, EventLoop::TimePoint now)
+{
+	for (auto it = conns_.begin(); it != conns_.end();) {
+		if (it->second.deadline > now) {
+			++it;
+			continue;
+		}
+		log_info("iSCSI connection idle for " + std::to_string(idle_.count()) +
+			 " ms in login or discovery: closed");
+		loop.unwatch(it->first);
+		it = conns_.erase(it);
+	}
 }
 
 void IscsiPortals::accept_on(EventLoop &loop, int lfd)
@@ -131,15 +168,18 @@ void IscsiPortals::accept_on(EventLoop &loop, int lfd)
 		int one = 1;
 		::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		int cfd = fd.get();
-		conns_[cfd] = std::make_unique<LoginConn>(std::move(fd), kernel_);
+		conns_[cfd] = Conn{std::make_unique<LoginConn>(std::move(fd), kernel_),
+				   EventLoop::Clock::now() + idle_};
 		loop.watch(cfd, POLLIN, [this, &loop, cfd](short) {
 			auto it = conns_.find(cfd);
 			if (it == conns_.end())
 				return;
-			if (!it->second->on_readable()) {
+			if (!it->second.login->on_readable()) {
 				loop.unwatch(cfd);
 				conns_.erase(it);
+				return;
 			}
+			it->second.deadline = EventLoop::Clock::now() + idle_;
 		});
 	}
 }
