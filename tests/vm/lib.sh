@@ -124,6 +124,18 @@ load_scst() {
 	done
 }
 
+# rmmod_busy MODULE: rmmod, retried for up to 10 s while the module is in
+# use: a SCSI scan or disk probe that a LUN just added started holds the
+# host's module for a moment.
+rmmod_busy() {
+	local t
+	for ((t = 0; t < 100; t++)); do
+		rmmod "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	rmmod "$1"
+}
+
 # unload_scst: rmmod the loaded project modules in reverse load order;
 # fails the scenario if any rmmod fails.
 unload_scst() {
@@ -132,7 +144,7 @@ unload_scst() {
 	for ((i = ${#mods[@]} - 1; i >= 0; i--)); do
 		m=${mods[i]}
 		module_loaded "$m" || continue
-		rmmod "$m" || fail "rmmod $m"
+		rmmod_busy "$m" || fail "rmmod $m"
 	done
 }
 

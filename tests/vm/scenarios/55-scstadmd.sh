@@ -218,7 +218,7 @@ check "the saved file parses" file_ok
 # ---- 7. modules unloaded while it runs: the file keeps their objects ----
 kernel_state >state.loaded
 cp "$CONF" conf.loaded
-rmmod scst_local || fail "rmmod scst_local"
+rmmod_busy scst_local || fail "rmmod scst_local"
 check "an unloaded driver is noticed" logged admd2.log 'target driver scst_local unloaded'
 sleep 1
 check "the file still holds the target's LUNs" cmp conf.loaded "$CONF"
