@@ -464,7 +464,8 @@ static u32 scst_vpd_block_limits(const struct scst_emul *e,
 	const struct scst_lu_desc *lu = e->lu;
 
 	scst_out8(o, 4, 0x01);			/* WSNZ */
-	scst_out8(o, 5, lu->caw_supported ? 1 : 0);
+	if (lu->caw_supported)
+		scst_out8(o, 5, lu->max_caw_blocks ?: 1);
 	scst_out32(o, 8, lu->max_xfer_blocks);
 	scst_out32(o, 12, lu->opt_xfer_blocks);
 	if (lu->thin_provisioned) {
@@ -993,7 +994,7 @@ EXPORT_SYMBOL_GPL(scst_op_supported);
  * @sense: out: the sense data when a limit is exceeded
  *
  * The limits are those reported in the Block Limits VPD page: COMPARE AND
- * WRITE of more than one block (MAXIMUM COMPARE AND WRITE LENGTH 1),
+ * WRITE of more than @lu->max_caw_blocks (0: 1 block),
  * READ/WRITE/VERIFY/WRITE AND VERIFY of more than @lu->max_xfer_blocks
  * and WRITE SAME of more than @lu->max_write_same_blocks (0: no limit).
  *
@@ -1011,7 +1012,7 @@ int scst_spc_check_limits(const struct scst_cdb_info *ci,
 		return 0;
 	switch (op->opcode) {
 	case SCST_OP_COMPARE_AND_WRITE:
-		max = 1;
+		max = lu->max_caw_blocks ?: 1;
 		break;
 	case SCST_OP_WRITE_SAME_10:
 	case SCST_OP_WRITE_SAME_16:

@@ -49,7 +49,7 @@ struct scst_mode_params {
  * @pr_supported: persistent reservations (PERSISTENT RESERVE IN/OUT)
  * @alua_supported: ALUA: TPGS in INQUIRY, REPORT TARGET PORT GROUPS
  * @alua_explicit: explicit ALUA: SET TARGET PORT GROUPS
- * @caw_supported: COMPARE AND WRITE (of one block)
+ * @caw_supported: COMPARE AND WRITE
  * @xcopy_supported: EXTENDED COPY, RECEIVE COPY RESULTS (3PC)
  * @vendor: T10 vendor identification, NUL-terminated
  * @product: product identification, NUL-terminated
@@ -64,6 +64,8 @@ struct scst_mode_params {
  * @transport_vd: version descriptor of the transport (SCST_VD_*), 0: none
  * @max_xfer_blocks: VPD 0xB0 MAXIMUM TRANSFER LENGTH, 0: no limit
  * @opt_xfer_blocks: VPD 0xB0 OPTIMAL TRANSFER LENGTH, 0: not reported
+ * @max_caw_blocks: VPD 0xB0 MAXIMUM COMPARE AND WRITE LENGTH when
+ *	@caw_supported, 0: 1 block
  * @max_unmap_lba_count: VPD 0xB0, when @thin_provisioned
  * @max_unmap_desc_count: VPD 0xB0, when @thin_provisioned
  * @max_write_same_blocks: VPD 0xB0 MAXIMUM WRITE SAME LENGTH
@@ -101,6 +103,7 @@ struct scst_lu_desc {
 	u16 transport_vd;
 	u32 max_xfer_blocks;
 	u32 opt_xfer_blocks;
+	u8 max_caw_blocks;
 	u32 max_unmap_lba_count;
 	u32 max_unmap_desc_count;
 	u64 max_write_same_blocks;

@@ -30,6 +30,17 @@
  * flush, which SBC allows. nv_cache=1 turns FUA, write_through and
  * SYNCHRONIZE CACHE into no-ops.
  *
+ * COMPARE AND WRITE, WRITE SAME, UNMAP and GET LBA STATUS also run
+ * synchronously in exec() (fileio and blockio only). COMPARE AND WRITE is
+ * atomic against all other writes through a per-device write gate, see
+ * vdisk_write_enter(). Thin provisioning (thin_provisioned=1, the default
+ * where the backing store can deallocate): fileio punches holes
+ * (FALLOC_FL_PUNCH_HOLE), which read back as zeroes (LBPRZ) and which GET
+ * LBA STATUS finds with SEEK_DATA/SEEK_HOLE; blockio discards, and as a
+ * discarded block may read back as anything, it reports every block
+ * mapped and no LBPRZ. nullio has no medium to compare or deallocate: it
+ * supports neither COMPARE AND WRITE nor thin provisioning.
+ *
  * The scatterlist entries of a command must be multiples of 512 bytes
  * (the core's buffers are whole pages but for the last entry); o_direct
  * and blockio also need them aligned as the backing device requires.
@@ -42,6 +53,7 @@
 #include <linux/bvec.h>
 #include <linux/crc32.h>
 #include <linux/ctype.h>
+#include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -54,6 +66,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uio.h>
+#include <linux/wait.h>
 
 
 #include "scst_compat.h"
@@ -61,6 +74,7 @@
 #include "scst_cdb.h"
 #include "scst_sgv.h"
 #include "scst_spc.h"
+#include "scst_sbc.h"
 
 #define VDISK_VENDOR		"SCST"
 #define VDISK_REVISION		"0100"
@@ -69,6 +83,10 @@
 #define VDISK_SYNC_BVECS	16	/* bio_vecs on the stack, 64 KiB */
 #define VDISK_CMP_PAGES		8	/* bounce pages of VERIFY, 32 KiB */
 #define VDISK_USN_LEN		16	/* SCST's limit for usn= */
+#define VDISK_MAX_CAW		255	/* blocks: the largest the CDB can ask */
+#define VDISK_MAX_UNMAP		(512U << 20)	/* bytes per UNMAP descriptor */
+#define VDISK_MAX_UNMAP_DESC	256
+#define VDISK_MAX_LBA_STATUS	64	/* descriptors per GET LBA STATUS */
 
 /* SBC-3 thin provisioning: SPACE ALLOCATION FAILED WRITE PROTECT. */
 #define VDISK_ASCQ_SPACE_ALLOC_FAILED	0x07
@@ -85,6 +103,9 @@ struct vdisk_dev;
  * @rw:		synchronous read or write of a scatterlist; 0 or -errno
  * @flush:	make the range [@pos, @pos + @len) durable, @len 0 up to
  *		the end; 0 or -errno
+ * @unmap:	deallocate [@pos, @pos + @len); 0 or -errno
+ * @lba_status:	the provisioning status of [@lba, @end), at most @max
+ *		extents from @lba on; returns the number filled in
  */
 struct vdisk_ops {
 	int (*open)(struct vdisk_dev *vd, const char *name);
@@ -96,6 +117,10 @@ struct vdisk_ops {
 		  unsigned int nents, loff_t pos, u32 len, bool write,
 		  bool fua);
 	int (*flush)(struct vdisk_dev *vd, loff_t pos, loff_t len);
+	int (*unmap)(struct vdisk_dev *vd, loff_t pos, loff_t len);
+	unsigned int (*lba_status)(struct vdisk_dev *vd, u64 lba, u64 end,
+				   struct scst_lba_extent *ext,
+				   unsigned int max);
 };
 
 /**
@@ -127,12 +152,19 @@ struct vdisk_handler {
  * @write_through: write_through=: every write is durable on completion
  * @nv_cache:	nv_cache=: the cache is non-volatile, ignore FUA and flushes
  * @o_direct:	o_direct=: fileio bypasses the page cache
- * @thin_provisioned: thin_provisioned=: recorded, not implemented yet
+ * @thin_provisioned: UNMAP, WRITE SAME with UNMAP, GET LBA STATUS
+ * @thin_set:	thin_provisioned= was given
+ * @thin_capable: the backing store can deallocate (set by ops->open)
+ * @lbprz:	deallocated blocks read back as zeroes (set by ops->open)
  * @removable:	removable=: RMB bit of INQUIRY
  * @zero_read:	zero_read=: nullio reads return zeroes
  * @usn_set:	usn= was given
  * @usn:	unit serial number
  * @resize_mutex: serialises resync_size
+ * @writers:	commands that may modify the medium, in exec() or in flight
+ * @caw_active:	a COMPARE AND WRITE holds the write gate closed
+ * @gate_wq:	waiters for @writers to drain or for @caw_active to clear
+ * @caw_mutex:	serialises COMPARE AND WRITE
  */
 struct vdisk_dev {
 	struct list_head list;
@@ -151,11 +183,18 @@ struct vdisk_dev {
 	bool nv_cache;
 	bool o_direct;
 	bool thin_provisioned;
+	bool thin_set;
+	bool thin_capable;
+	bool lbprz;
 	bool removable;
 	bool zero_read;
 	bool usn_set;
 	char usn[VDISK_USN_LEN + 1];
 	struct mutex resize_mutex;	/* serialises resync_size */
+	atomic_t writers;
+	bool caw_active;
+	wait_queue_head_t gate_wq;
+	struct mutex caw_mutex;		/* serialises COMPARE AND WRITE */
 };
 
 static DEFINE_MUTEX(vdisk_mutex);
@@ -203,11 +242,67 @@ static void vdisk_set_io_error(struct scst_cmd *cmd, int err, bool write)
 				   SCST_ASCQ_UNRECOVERED_READ_ERROR);
 }
 
-/* Finish an I/O command; any context, never sleeps. */
+/*
+ * The write gate: COMPARE AND WRITE must be atomic against every other
+ * write to its range. Every command that modifies the medium counts
+ * itself in vd->writers from exec() until it completes; a COMPARE AND
+ * WRITE closes the gate (vd->caw_active), waits for vd->writers to drain,
+ * compares and writes alone, and opens the gate again. The gate covers the
+ * whole device rather than a range: it is simple to get right, and
+ * initiators use COMPARE AND WRITE for short lock updates (VMware ATS),
+ * so other writes stall only briefly. Writers pay one atomic increment
+ * and decrement and take no lock: each side stores its own flag, then a
+ * full barrier, then reads the other's, so at least one of them sees the
+ * other.
+ */
+static void vdisk_write_exit(struct vdisk_dev *vd)
+{
+	/* atomic_dec_and_test() implies a full barrier. */
+	if (atomic_dec_and_test(&vd->writers) && READ_ONCE(vd->caw_active))
+		wake_up_all(&vd->gate_wq);
+}
+
+/* Process context: may wait for a COMPARE AND WRITE to finish. */
+static void vdisk_write_enter(struct vdisk_dev *vd)
+{
+	for (;;) {
+		atomic_inc(&vd->writers);
+		/* Pairs with smp_store_mb() in vdisk_gate_close(). */
+		smp_mb__after_atomic();
+		if (likely(!READ_ONCE(vd->caw_active)))
+			return;
+		vdisk_write_exit(vd);
+		wait_event(vd->gate_wq, !READ_ONCE(vd->caw_active));
+	}
+}
+
+/* Close the gate and wait until no other write is in exec() or flight. */
+static void vdisk_gate_close(struct vdisk_dev *vd)
+{
+	mutex_lock(&vd->caw_mutex);
+	/* Pairs with smp_mb__after_atomic() in vdisk_write_enter(). */
+	smp_store_mb(vd->caw_active, true);
+	wait_event(vd->gate_wq, !atomic_read(&vd->writers));
+}
+
+static void vdisk_gate_open(struct vdisk_dev *vd)
+{
+	WRITE_ONCE(vd->caw_active, false);
+	wake_up_all(&vd->gate_wq);
+	mutex_unlock(&vd->caw_mutex);
+}
+
+/*
+ * Finish an I/O command; any context, never sleeps. A write leaves the
+ * gate before the command completes: after scst_cmd_exec_done() the
+ * device may go away.
+ */
 static void vdisk_io_done(struct scst_cmd *cmd, int err, bool write)
 {
 	if (err)
 		vdisk_set_io_error(cmd, err, write);
+	if (write)
+		vdisk_write_exit(vdisk_cmd_vd(cmd));
 	scst_cmd_exec_done(cmd);
 }
 
@@ -239,11 +334,12 @@ static long vdisk_cmp_buf(struct sg_mapping_iter *miter, const u8 *buf,
 }
 
 /*
- * VERIFY and WRITE AND VERIFY with BYTCHK=1: read the range through the
- * backing store in chunks of VDISK_CMP_PAGES pages and compare it with
- * the data-out buffer. Sets the command's status.
+ * VERIFY and WRITE AND VERIFY with BYTCHK=1, COMPARE AND WRITE: read the
+ * range through the backing store in chunks of VDISK_CMP_PAGES pages and
+ * compare it with the start of the data-out buffer. Sets the command's
+ * status; returns true if everything matched.
  */
-static void vdisk_compare(struct vdisk_dev *vd, struct scst_cmd *cmd,
+static bool vdisk_compare(struct vdisk_dev *vd, struct scst_cmd *cmd,
 			  loff_t pos, u32 len)
 {
 	struct scatterlist sg[VDISK_CMP_PAGES];
@@ -263,7 +359,7 @@ static void vdisk_compare(struct vdisk_dev *vd, struct scst_cmd *cmd,
 			/* Fewer bounce pages only mean more passes. */
 			if (!i) {
 				vdisk_set_io_error(cmd, -ENOMEM, false);
-				return;
+				return false;
 			}
 			npages = i;
 			sg_mark_end(&sg[i - 1]);
@@ -313,7 +409,10 @@ static void vdisk_compare(struct vdisk_dev *vd, struct scst_cmd *cmd,
 		};
 
 		scst_set_cmd_sense_full(cmd, &s);
+	} else {
+		return true;
 	}
+	return false;
 }
 
 /* ---- fileio ---- */
@@ -354,6 +453,9 @@ static int vdisk_file_open(struct vdisk_dev *vd, const char *name)
 		goto out_close;
 	}
 	vd->file = file;
+	/* Holes read back as zeroes; a block device file has none. */
+	vd->thin_capable = S_ISREG(mode) && file->f_op->fallocate;
+	vd->lbprz = vd->thin_capable;
 	return 0;
 
 out_close:
@@ -507,6 +609,51 @@ static int vdisk_file_flush(struct vdisk_dev *vd, loff_t pos, loff_t len)
 			       1);
 }
 
+static int vdisk_file_unmap(struct vdisk_dev *vd, loff_t pos, loff_t len)
+{
+	return vfs_fallocate(vd->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			     pos, len);
+}
+
+/*
+ * Walk the file with SEEK_DATA/SEEK_HOLE. A block that holds any data is
+ * mapped, so data extents are rounded outwards to whole blocks. A file
+ * system without SEEK_DATA (an error other than -ENXIO) is all data.
+ */
+static unsigned int vdisk_file_lba_status(struct vdisk_dev *vd, u64 lba,
+					  u64 end, struct scst_lba_extent *ext,
+					  unsigned int max)
+{
+	loff_t cur = lba << vd->block_shift, last = end << vd->block_shift;
+	unsigned int n = 0;
+	loff_t next;
+
+	while (cur < last && n < max) {
+		next = vfs_llseek(vd->file, cur, SEEK_DATA);
+		if (next == -ENXIO)
+			next = last;		/* a hole up to the end */
+		else if (next < 0)
+			next = cur;
+		next = min(round_down(next, vd->block_size), last);
+		if (next > cur) {
+			ext[n].status = SCST_LBA_DEALLOCATED;
+		} else {
+			next = vfs_llseek(vd->file, cur, SEEK_HOLE);
+			if (next < 0)
+				next = last;
+			else if (next <= cur)	/* punched meanwhile */
+				next = cur + vd->block_size;
+			next = min(round_up(next, vd->block_size), last);
+			ext[n].status = SCST_LBA_MAPPED;
+		}
+		ext[n].lba = cur >> vd->block_shift;
+		ext[n].nblocks = (next - cur) >> vd->block_shift;
+		n++;
+		cur = next;
+	}
+	return n;
+}
+
 static const struct vdisk_ops vdisk_file_ops = {
 	.open = vdisk_file_open,
 	.close = vdisk_file_close,
@@ -514,6 +661,8 @@ static const struct vdisk_ops vdisk_file_ops = {
 	.submit = vdisk_file_submit,
 	.rw = vdisk_file_rw,
 	.flush = vdisk_file_flush,
+	.unmap = vdisk_file_unmap,
+	.lba_status = vdisk_file_lba_status,
 };
 
 /* ---- blockio ---- */
@@ -539,6 +688,9 @@ static int vdisk_blk_open(struct vdisk_dev *vd, const char *name)
 		scst_bdev_close(&vd->bdev);
 		return -EINVAL;
 	}
+	/* What a discarded block reads back as is up to the device. */
+	vd->thin_capable = bdev_max_discard_sectors(vd->bdev.bdev);
+	vd->lbprz = false;
 	return 0;
 }
 
@@ -646,6 +798,23 @@ static int vdisk_blk_flush(struct vdisk_dev *vd, loff_t pos, loff_t len)
 	return blkdev_issue_flush(vd->bdev.bdev);
 }
 
+static int vdisk_blk_unmap(struct vdisk_dev *vd, loff_t pos, loff_t len)
+{
+	return blkdev_issue_discard(vd->bdev.bdev, pos >> SECTOR_SHIFT,
+				    len >> SECTOR_SHIFT, GFP_NOIO);
+}
+
+/* A block device does not tell: everything is mapped. */
+static unsigned int vdisk_blk_lba_status(struct vdisk_dev *vd, u64 lba,
+					 u64 end, struct scst_lba_extent *ext,
+					 unsigned int max)
+{
+	ext[0].lba = lba;
+	ext[0].nblocks = end - lba;
+	ext[0].status = SCST_LBA_MAPPED;
+	return 1;
+}
+
 static const struct vdisk_ops vdisk_blk_ops = {
 	.open = vdisk_blk_open,
 	.close = vdisk_blk_close,
@@ -653,6 +822,8 @@ static const struct vdisk_ops vdisk_blk_ops = {
 	.submit = vdisk_blk_submit,
 	.rw = vdisk_blk_rw,
 	.flush = vdisk_blk_flush,
+	.unmap = vdisk_blk_unmap,
+	.lba_status = vdisk_blk_lba_status,
 };
 
 /* ---- exec ---- */
@@ -684,6 +855,242 @@ static bool vdisk_out_len_ok(struct vdisk_dev *vd, struct scst_cmd *cmd,
 	return false;
 }
 
+/*
+ * The data-out buffer of @cmd from byte @skip on, as a new scatterlist in
+ * *@tbl (kfree() it): COMPARE AND WRITE writes the second half of its
+ * buffer. Entries start within their first page, as bio_add_page() wants.
+ */
+static int vdisk_sg_tail(struct scst_cmd *cmd, u32 skip,
+			 struct scatterlist **tbl, unsigned int *nents)
+{
+	struct scatterlist *sgl = scst_cmd_get_sg(cmd), *sg, *t;
+	unsigned int cnt = scst_cmd_get_sg_cnt(cmd), i, n = 0, off;
+
+	t = kmalloc_array(cnt, sizeof(*t), GFP_NOIO);
+	if (!t)
+		return -ENOMEM;
+	sg_init_table(t, cnt);
+	for_each_sg(sgl, sg, cnt, i) {
+		if (skip >= sg->length) {
+			skip -= sg->length;
+			continue;
+		}
+		off = sg->offset + skip;
+		sg_set_page(&t[n++], nth_page(sg_page(sg), off >> PAGE_SHIFT),
+			    sg->length - skip, offset_in_page(off));
+		skip = 0;
+	}
+	if (!n) {
+		kfree(t);
+		return -EIO;	/* buffer shorter than the command */
+	}
+	sg_mark_end(&t[n - 1]);
+	*tbl = t;
+	*nents = n;
+	return 0;
+}
+
+/*
+ * COMPARE AND WRITE (SBC-4 5.3): the data-out buffer holds @len bytes to
+ * compare with the medium, then @len bytes to write. On a miscompare
+ * nothing is written and the sense data's INFORMATION field has the
+ * offset of the first differing byte (vdisk_compare()).
+ */
+static void vdisk_caw(struct vdisk_dev *vd, struct scst_cmd *cmd, loff_t pos,
+		      u32 len, bool fua)
+{
+	struct scatterlist *tail;
+	unsigned int nents;
+	int err;
+
+	/* NUMBER OF LOGICAL BLOCKS 0: nothing to compare or write (SBC-4). */
+	if (!len)
+		return;
+	/* The core refuses a short data-out buffer; never write part. */
+	if (scst_cmd_get_bufflen(cmd) != 2 * len) {
+		scst_set_cmd_sense(cmd, SCST_SK_HARDWARE_ERROR,
+				   SCST_ASC_INTERNAL_TARGET_FAILURE,
+				   SCST_ASCQ_INTERNAL_TARGET_FAILURE);
+		return;
+	}
+	err = vdisk_sg_tail(cmd, len, &tail, &nents);
+	if (err) {
+		vdisk_set_io_error(cmd, err, true);
+		return;
+	}
+	vdisk_gate_close(vd);
+	if (vdisk_compare(vd, cmd, pos, len)) {
+		err = vd->h->ops->rw(vd, tail, nents, pos, len, true, fua);
+		if (err)
+			vdisk_set_io_error(cmd, err, true);
+	}
+	vdisk_gate_open(vd);
+	kfree(tail);
+}
+
+/* Whether the first @len bytes of @cmd's data-out buffer are all zero. */
+static bool vdisk_buf_zero(struct scst_cmd *cmd, u32 len)
+{
+	struct sg_mapping_iter miter;
+	bool zero = true;
+	size_t n;
+
+	sg_miter_start(&miter, scst_cmd_get_sg(cmd), scst_cmd_get_sg_cnt(cmd),
+		       SG_MITER_FROM_SG);
+	while (zero && len && sg_miter_next(&miter)) {
+		n = min_t(size_t, miter.length, len);
+		miter.consumed = n;
+		zero = !memchr_inv(miter.addr, 0, n);
+		len -= n;
+	}
+	sg_miter_stop(&miter);
+	return zero && !len;
+}
+
+/*
+ * WRITE SAME(10/16): write one block (zeroes with NDOB) @nblocks times.
+ * With UNMAP on a thin LU, zeroes are deallocated instead where that
+ * reads back as zeroes (fileio); blockio lets the device zero the range,
+ * which may deallocate it. Other data is replicated into up to
+ * VDISK_CMP_PAGES bounce pages and written a chunk at a time.
+ */
+static int vdisk_write_same(struct vdisk_dev *vd, struct scst_cmd *cmd,
+			    loff_t pos, u32 nblocks, u32 flags)
+{
+	loff_t len = (loff_t)nblocks << vd->block_shift, done = 0;
+	bool zero = (flags & SCST_CDB_NDOB);
+	struct scatterlist sg[VDISK_CMP_PAGES];
+	unsigned int npages, i;
+	bool fua = vdisk_fua(vd, 0);
+	u32 chunk, bs = vd->block_size;
+	int err = 0;
+	u8 *p;
+
+	if (!zero) {
+		if (scst_cmd_get_bufflen(cmd) != bs)
+			return -EIO;
+		zero = vdisk_buf_zero(cmd, bs);
+	}
+	if (zero && (flags & SCST_CDB_UNMAP) && vd->thin_provisioned &&
+	    vd->lbprz) {
+		err = vd->h->ops->unmap(vd, pos, len);
+		goto flush;
+	}
+	if (zero && vd->bdev.bdev) {
+		err = blkdev_issue_zeroout(vd->bdev.bdev, pos >> SECTOR_SHIFT,
+					   len >> SECTOR_SHIFT, GFP_NOIO,
+					   (flags & SCST_CDB_UNMAP) &&
+					   vd->thin_provisioned ?
+					   0 : BLKDEV_ZERO_NOUNMAP);
+		goto flush;
+	}
+
+	npages = min_t(u64, VDISK_CMP_PAGES, DIV_ROUND_UP(len, PAGE_SIZE));
+	sg_init_table(sg, npages);
+	for (i = 0; i < npages; i++) {
+		struct page *page = alloc_page(GFP_NOIO | (zero ? __GFP_ZERO : 0));
+
+		if (!page) {
+			if (!i)
+				return -ENOMEM;
+			npages = i;
+			sg_mark_end(&sg[i - 1]);
+			break;
+		}
+		p = page_address(page);
+		/* A block is at most a page: fill the page block by block. */
+		if (!zero)
+			for (chunk = 0; chunk < PAGE_SIZE; chunk += bs)
+				sg_copy_to_buffer(scst_cmd_get_sg(cmd),
+						  scst_cmd_get_sg_cnt(cmd),
+						  p + chunk, bs);
+		sg_set_page(&sg[i], page, PAGE_SIZE, 0);
+	}
+	while (done < len && !err) {
+		chunk = min_t(loff_t, len - done, npages * PAGE_SIZE);
+		err = vd->h->ops->rw(vd, sg, npages, pos + done, chunk, true,
+				     fua);
+		done += chunk;
+	}
+	for (i = 0; i < npages; i++)
+		__free_page(sg_page(&sg[i]));
+	return err;
+
+flush:
+	/* Neither path has a FUA of its own. */
+	if (!err && fua)
+		err = vd->h->ops->flush(vd, pos, len);
+	return err;
+}
+
+/* UNMAP: validate the whole parameter list, then deallocate. */
+static void vdisk_unmap(struct vdisk_dev *vd, struct scst_cmd *cmd)
+{
+	u32 len = scst_cmd_get_bufflen(cmd), nblocks;
+	struct scst_sense sense;
+	unsigned int n, i;
+	int err = 0;
+	u8 *param;
+	u64 lba;
+
+	if (!len)
+		return;
+	param = kmalloc(len, GFP_NOIO);
+	if (!param) {
+		vdisk_set_io_error(cmd, -ENOMEM, true);
+		return;
+	}
+	len = sg_copy_to_buffer(scst_cmd_get_sg(cmd), scst_cmd_get_sg_cnt(cmd),
+				param, len);
+	if (scst_unmap_parse(param, len, scst_dev_lu(vd->dev), &n, &sense)) {
+		scst_set_cmd_sense_full(cmd, &sense);
+		goto out;
+	}
+	for (i = 0; i < n && !err; i++) {
+		scst_unmap_desc(param, i, &lba, &nblocks);
+		if (nblocks)
+			err = vd->h->ops->unmap(vd, lba << vd->block_shift,
+						(loff_t)nblocks <<
+						vd->block_shift);
+	}
+	if (err)
+		vdisk_set_io_error(cmd, err, true);
+out:
+	kfree(param);
+}
+
+/* GET LBA STATUS: the extents from the STARTING LBA on. */
+static void vdisk_get_lba_status(struct vdisk_dev *vd, struct scst_cmd *cmd)
+{
+	u32 alloc = scst_cmd_get_bufflen(cmd), len;
+	u64 lba = scst_cmd_get_lba(cmd);
+	struct scst_lba_extent *ext;
+	unsigned int max, n;
+	u8 *buf;
+
+	if (!alloc)
+		return;
+	max = min_t(unsigned int, scst_lba_status_max_desc(alloc),
+		    VDISK_MAX_LBA_STATUS);
+	len = min_t(u32, alloc, SCST_LBA_STATUS_HDR_LEN +
+		    max * SCST_LBA_STATUS_DESC_LEN);
+	ext = kmalloc_array(max, sizeof(*ext), GFP_KERNEL);
+	buf = kzalloc(len, GFP_KERNEL);
+	if (!ext || !buf) {
+		vdisk_set_io_error(cmd, -ENOMEM, false);
+		goto out;
+	}
+	n = vd->h->ops->lba_status(vd, lba, READ_ONCE(scst_dev_lu(vd->dev)->nblocks),
+				   ext, max);
+	len = scst_lba_status_build(buf, len, ext, n);
+	len = sg_copy_from_buffer(scst_cmd_get_sg(cmd),
+				  scst_cmd_get_sg_cnt(cmd), buf, len);
+	scst_set_resp_data_len(cmd, len);
+out:
+	kfree(buf);
+	kfree(ext);
+}
+
 static enum scst_exec_res vdisk_exec(struct scst_cmd *cmd)
 {
 	struct vdisk_dev *vd = vdisk_cmd_vd(cmd);
@@ -711,6 +1118,8 @@ static enum scst_exec_res vdisk_exec(struct scst_cmd *cmd)
 	case SCST_OP_WRITE_16:
 		if (!vdisk_out_len_ok(vd, cmd, len) || !len)
 			break;
+		/* vdisk_io_done() leaves the gate. */
+		vdisk_write_enter(vd);
 		ops->submit(vd, cmd, pos, len, true, vdisk_fua(vd, flags));
 		return SCST_EXEC_COMPLETED;
 
@@ -729,12 +1138,41 @@ static enum scst_exec_res vdisk_exec(struct scst_cmd *cmd)
 		if (!vdisk_out_len_ok(vd, cmd, len) || !len)
 			break;
 		/* Verify what is on the medium, not what is in a cache. */
+		vdisk_write_enter(vd);
 		err = ops->rw(vd, scst_cmd_get_sg(cmd), scst_cmd_get_sg_cnt(cmd),
 			      pos, len, true, !vd->nv_cache);
 		if (err)
 			vdisk_set_io_error(cmd, err, true);
 		else if (flags & SCST_CDB_BYTCHK)
 			vdisk_compare(vd, cmd, pos, len);
+		vdisk_write_exit(vd);
+		break;
+
+	case SCST_OP_COMPARE_AND_WRITE:
+		/* The core checked NUMBER OF LOGICAL BLOCKS against our max. */
+		len = nblocks << vd->block_shift;
+		vdisk_caw(vd, cmd, pos, len, vdisk_fua(vd, flags));
+		break;
+
+	case SCST_OP_WRITE_SAME_10:
+	case SCST_OP_WRITE_SAME_16:
+		vdisk_write_enter(vd);
+		err = vdisk_write_same(vd, cmd, pos, nblocks, flags);
+		vdisk_write_exit(vd);
+		if (err)
+			vdisk_set_io_error(cmd, err, true);
+		break;
+
+	case SCST_OP_UNMAP:
+		vdisk_write_enter(vd);
+		vdisk_unmap(vd, cmd);
+		vdisk_write_exit(vd);
+		break;
+
+	case SCST_OP_SERVICE_ACTION_IN_16:
+		if ((scst_cmd_get_cdb(cmd)[1] & 0x1f) != SCST_SAI_GET_LBA_STATUS)
+			return SCST_EXEC_NOT_HANDLED;
+		vdisk_get_lba_status(vd, cmd);
 		break;
 
 	case SCST_OP_SYNCHRONIZE_CACHE_10:
@@ -782,6 +1220,8 @@ static enum scst_exec_res vdisk_nullio_exec(struct scst_cmd *cmd)
 	case SCST_OP_WRITE_VERIFY_10:
 	case SCST_OP_WRITE_VERIFY_12:
 	case SCST_OP_WRITE_VERIFY_16:
+	case SCST_OP_WRITE_SAME_10:
+	case SCST_OP_WRITE_SAME_16:
 	case SCST_OP_SYNCHRONIZE_CACHE_10:
 	case SCST_OP_SYNCHRONIZE_CACHE_16:
 		break;
@@ -815,11 +1255,14 @@ static int vdisk_attach(struct scst_device *dev)
 	lu->read_only = vd->read_only;
 	lu->removable = vd->removable;
 	lu->rotational = false;
-	/*
-	 * thin_provisioned= is only recorded: UNMAP and WRITE SAME with UNMAP
-	 * are not implemented, so they must not be advertised.
-	 */
-	lu->thin_provisioned = false;
+	lu->thin_provisioned = vd->thin_provisioned;
+	lu->lbprz = vd->thin_provisioned && vd->lbprz;
+	/* nullio has no medium to compare with. */
+	lu->caw_supported = !!vd->h->ops;
+	lu->max_caw_blocks = VDISK_MAX_CAW;
+	lu->max_unmap_lba_count = VDISK_MAX_UNMAP >> vd->block_shift;
+	lu->max_unmap_desc_count = VDISK_MAX_UNMAP_DESC;
+	lu->max_write_same_blocks = VDISK_MAX_XFER >> vd->block_shift;
 	/* A write-through or non-volatile cache needs no SYNCHRONIZE CACHE. */
 	lu->wce_default = !vd->write_through && !vd->nv_cache;
 	lu->wce_changeable = false;
@@ -897,8 +1340,10 @@ static int vdisk_set_param(struct vdisk_dev *vd, const char *key, char *val)
 		return kstrtobool(val, &vd->nv_cache);
 	if (!strcmp(key, "o_direct"))
 		return kstrtobool(val, &vd->o_direct);
-	if (!strcmp(key, "thin_provisioned"))
+	if (!strcmp(key, "thin_provisioned")) {
+		vd->thin_set = true;
 		return kstrtobool(val, &vd->thin_provisioned);
+	}
 	if (!strcmp(key, "removable"))
 		return kstrtobool(val, &vd->removable);
 	if (!strcmp(key, "zero_read"))
@@ -973,6 +1418,7 @@ static int vdisk_init_size(struct vdisk_dev *vd, const char *name)
 
 static void vdisk_free(struct vdisk_dev *vd)
 {
+	mutex_destroy(&vd->caw_mutex);
 	mutex_destroy(&vd->resize_mutex);
 	kfree(vd->filename);
 	kfree(vd);
@@ -991,6 +1437,8 @@ static int vdisk_add(const struct vdisk_handler *h, const char *name,
 	vd->h = h;
 	vd->block_size = 512;
 	mutex_init(&vd->resize_mutex);
+	mutex_init(&vd->caw_mutex);
+	init_waitqueue_head(&vd->gate_wq);
 
 	res = vdisk_parse_params(vd, name, params);
 	if (res)
@@ -1001,6 +1449,14 @@ static int vdisk_add(const struct vdisk_handler *h, const char *name,
 			goto out_free;
 	}
 	vd->block_shift = ilog2(vd->block_size);
+	/* Thin where the backing store can deallocate, unless told not to. */
+	if (!vd->thin_set) {
+		vd->thin_provisioned = vd->thin_capable;
+	} else if (vd->thin_provisioned && !vd->thin_capable) {
+		pr_warn("%s: %s cannot deallocate blocks: not thin provisioned\n",
+			name, vd->filename);
+		vd->thin_provisioned = false;
+	}
 	res = vdisk_init_size(vd, name);
 	if (res)
 		goto out_close;
@@ -1124,7 +1580,7 @@ static ssize_t vdisk_usn_show(struct kobject *kobj,
 			      vd->usn_set);
 }
 
-/* A boolean parameter; all of them default to 0. */
+/* A boolean parameter; all of them but thin_provisioned default to 0. */
 struct vdisk_flag_attr {
 	struct kobj_attribute kattr;
 	size_t offset;		/* of the bool in struct vdisk_dev */
@@ -1150,9 +1606,19 @@ static VDISK_FLAG_ATTR(read_only);
 static VDISK_FLAG_ATTR(write_through);
 static VDISK_FLAG_ATTR(nv_cache);
 static VDISK_FLAG_ATTR(o_direct);
-static VDISK_FLAG_ATTR(thin_provisioned);
 static VDISK_FLAG_ATTR(removable);
 static VDISK_FLAG_ATTR(zero_read);
+
+/* The default depends on the backing store: a key only when given. */
+static ssize_t vdisk_thin_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct vdisk_dev *vd = vdisk_kobj_vd(kobj);
+
+	return vdisk_key_mark(buf, sysfs_emit(buf, "%d\n",
+					      vd->thin_provisioned),
+			      vd->thin_set);
+}
 
 /*
  * Writing anything re-reads the size of the backing store (which then
@@ -1194,6 +1660,8 @@ static struct kobj_attribute vdisk_size_attr =
 	__ATTR(size, 0444, vdisk_size_show, NULL);
 static struct kobj_attribute vdisk_size_mb_attr =
 	__ATTR(size_mb, 0444, vdisk_size_mb_show, NULL);
+static struct kobj_attribute vdisk_thin_provisioned_attr =
+	__ATTR(thin_provisioned, 0444, vdisk_thin_show, NULL);
 static struct kobj_attribute vdisk_usn_attr =
 	__ATTR(usn, 0444, vdisk_usn_show, NULL);
 static struct kobj_attribute vdisk_resync_size_attr =
@@ -1220,7 +1688,7 @@ static const struct attribute *const vdisk_fileio_attrs[] = {
 	&vdisk_write_through_attr.kattr.attr,
 	&vdisk_nv_cache_attr.kattr.attr,
 	&vdisk_o_direct_attr.kattr.attr,
-	&vdisk_thin_provisioned_attr.kattr.attr,
+	&vdisk_thin_provisioned_attr.attr,
 	&vdisk_removable_attr.kattr.attr,
 	&vdisk_usn_attr.attr,
 	&vdisk_resync_size_attr.attr,
@@ -1236,7 +1704,7 @@ static const struct attribute *const vdisk_blockio_attrs[] = {
 	&vdisk_read_only_attr.kattr.attr,
 	&vdisk_write_through_attr.kattr.attr,
 	&vdisk_nv_cache_attr.kattr.attr,
-	&vdisk_thin_provisioned_attr.kattr.attr,
+	&vdisk_thin_provisioned_attr.attr,
 	&vdisk_removable_attr.kattr.attr,
 	&vdisk_usn_attr.attr,
 	&vdisk_resync_size_attr.attr,

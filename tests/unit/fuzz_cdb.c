@@ -4,15 +4,45 @@
  * scst_cdb_decode(), scst_spc_emulate() and the sense builder/parser.
  * Build with -DSCST_FUZZ=ON and clang (see tests/unit/CMakeLists.txt).
  *
+ * The parameter list also goes through the UNMAP parser, and the
+ * descriptors it accepts through the GET LBA STATUS builder.
+ *
  * Input layout: byte 0 buffer length, byte 1 flags, bytes 2..17 the CDB,
  * the rest the parameter list.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "scst_spc.h"
+#include "scst_sbc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* UNMAP descriptors that pass validation must lie within the LU. */
+static void fuzz_unmap(const struct scst_lu_desc *lu, const u8 *param,
+		       u32 len, u8 *buf, u32 buf_len)
+{
+	struct scst_lba_extent ext[8];
+	struct scst_sense sense;
+	unsigned int n, i;
+	u32 nblocks;
+	u64 lba;
+
+	if (scst_unmap_parse(param, len, lu, &n, &sense))
+		return;
+	for (i = 0; i < n; i++) {
+		scst_unmap_desc(param, i, &lba, &nblocks);
+		if (nblocks && (lba >= lu->nblocks || nblocks > lu->nblocks - lba))
+			abort();
+		if (i < ARRAY_SIZE(ext)) {
+			ext[i].lba = lba;
+			ext[i].nblocks = nblocks;
+			ext[i].status = (u8)(i & 1);
+		}
+	}
+	if (scst_lba_status_build(buf, buf_len, ext,
+				  n < ARRAY_SIZE(ext) ? n : ARRAY_SIZE(ext)) > buf_len)
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -81,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (e.resp_len > buf_len)
 		abort();
+	fuzz_unmap(&lu, e.param, e.param_len, buf, buf_len);
 	free(buf);
 	/* Parse the input itself as sense data too. */
 	scst_sense_parse(data, (unsigned int)size, &back);

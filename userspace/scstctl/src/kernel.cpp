@@ -34,9 +34,11 @@ namespace {
 
 constexpr std::string_view kLocalDriver = "scst_local";
 
-// vdisk parameters that are booleans defaulting to 0 (scst_vdisk.c).
-constexpr std::array kVdiskFlags = {"read_only",	"write_through", "nv_cache", "o_direct",
-				    "thin_provisioned", "removable",	 "zero_read"};
+// vdisk parameters that are booleans defaulting to 0 (scst_vdisk.c). Not
+// thin_provisioned: its default depends on the backing store, so a 0 given
+// in the config must reach the kernel.
+constexpr std::array kVdiskFlags = {"read_only", "write_through", "nv_cache",
+				    "o_direct", "removable", "zero_read"};
 
 Error kernel_error(std::string field, const scstnl::Error &e)
 {
