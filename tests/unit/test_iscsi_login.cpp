@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "iscsi_login.hpp"
+#include "iscsi_login_test_util.hpp"
 #include "iscsi_portal.hpp"
 #include "options.hpp"
 
@@ -23,61 +24,12 @@ namespace {
 const char kTarget[] = "iqn.2026-11.org.scst:t1";
 const char kInitiator[] = "iqn.2026-11.org.scst:i1";
 
-class FakeKernel : public IscsiKernel {
-public:
-	std::vector<IscsiTarget> tgts;
-	std::vector<ConnAdd> added;
-
-	scstconf::Result<std::optional<IscsiTarget>> target(const std::string &name) override
-	{
-		for (const auto &t : tgts)
-			if (t.name == name)
-				return std::optional<IscsiTarget>(t);
-		return std::optional<IscsiTarget>();
-	}
-	scstconf::Result<std::vector<IscsiTarget>> targets() override { return tgts; }
-	scstconf::Result<uint16_t> conn_add(const ConnAdd &c) override
-	{
-		added.push_back(c);
-		return uint16_t(7);
-	}
-};
-
-IscsiTarget make_target(const char *name, bool enabled)
-{
-	IscsiTarget t;
-	t.name = name;
-	t.enabled = enabled;
-	isc_tgt_config_default(&t.cfg);
-	t.cfg.limits.max_connections = 1;
-	t.max_xmit_dsl = 65536;
-	t.queued_commands = 32;
-	return t;
-}
-
-std::vector<uint8_t> keys(std::initializer_list<std::string> kvs)
-{
-	std::vector<uint8_t> v;
-	for (const auto &s : kvs) {
-		v.insert(v.end(), s.begin(), s.end());
-		v.push_back(0);
-	}
-	return v;
-}
+using namespace iscsi_login_test;
 
 // A Login Request from CSG to NSG with T set.
 std::vector<uint8_t> login_req(uint8_t csg, uint8_t nsg, const std::vector<uint8_t> &data)
 {
-	// Sized once: GCC 12 sees a false array-bounds error in insert().
-	std::vector<uint8_t> pdu(ISC_BHS_LEN + isc_padded(data.size()), 0);
-	pdu[0] = ISC_OP_LOGIN_REQ | ISC_OP_IMMEDIATE;
-	pdu[1] = ISC_FLAG_FINAL | (csg << ISC_LOGIN_CSG_SHIFT) | nsg;
-	isc_bhs_set_dlength(pdu.data(), data.size());
-	const uint8_t isid[6] = {0x40, 0, 0, 1, 0, 0};
-	std::copy(isid, isid + 6, pdu.begin() + 8);
-	pdu[19] = 1;	// ITT
-	std::copy(data.begin(), data.end(), pdu.begin() + ISC_BHS_LEN);
-	return pdu;
+	return iscsi_login_test::login_req(csg, true, nsg, data);
 }
 
 struct Pair {
