@@ -160,4 +160,38 @@ static inline void scst_shrinker_destroy(struct shrinker *s)
 }
 #endif /* __KERNEL__ */
 
+/*
+ * Zero-copy send with a completion (struct ubuf_info in msghdr.msg_ubuf):
+ * 6.1's ubuf_info holds the completion function itself, 6.12's a const
+ * ubuf_info_ops table. Define the table with
+ *	static const struct scst_ubuf_ops x = { .complete = fn };
+ * and arm a ubuf_info with scst_ubuf_init(uarg, &x); net_zcopy_put()
+ * drops a reference on both.
+ */
+#ifdef __KERNEL__
+#include <linux/skbuff.h>
+
+#ifdef SCST_HAVE_UBUF_INFO_OPS
+#define scst_ubuf_ops ubuf_info_ops
+#else
+struct scst_ubuf_ops {
+	void (*complete)(struct sk_buff *skb, struct ubuf_info *uarg,
+			 bool zerocopy_success);
+};
+#endif
+
+/* One reference, the caller's; frags are the caller's pages, kept as is. */
+static inline void scst_ubuf_init(struct ubuf_info *uarg,
+				  const struct scst_ubuf_ops *ops)
+{
+#ifdef SCST_HAVE_UBUF_INFO_OPS
+	uarg->ops = ops;
+#else
+	uarg->callback = ops->complete;
+#endif
+	refcount_set(&uarg->refcnt, 1);
+	uarg->flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
+}
+#endif /* __KERNEL__ */
+
 #endif /* SCST_COMPAT_H */

@@ -55,12 +55,18 @@ void isc_task_free_default(struct isc_task *task)
 	isc_task_free(task);
 }
 
-/* Take @task out of the table: no Data-Out reaches it anymore. */
+/*
+ * Take @task out of the table: no Data-Out reaches it anymore. Once out
+ * it never comes back, so an unlisted task needs no lock: on_free_cmd()
+ * after a zero-copy Data-In runs in the network stack's context.
+ */
 static void isc_task_unlist(struct isc_task *task)
 {
 	struct isc_conn *conn = task->conn;
 	bool put = false;
 
+	if (!READ_ONCE(task->in_table))
+		return;
 	spin_lock(&conn->task_lock);
 	if (task->in_table) {
 		xa_erase(&conn->tasks, task->itt);
@@ -450,12 +456,15 @@ static void isc_send_status(struct isc_task *task, struct scst_cmd *cmd)
 		pdu.sg = scst_cmd_get_sg(cmd);
 		pdu.sg_off = off;
 		pdu.data_len = da.len;
+		pdu.task = task;
 		if (isc_conn_xmit(conn, &pdu))
-			goto out;
+			break;
 		off += da.len;
 		seq = da.final ? 0 : seq + da.len;
 	}
-	if (in_data)
+	if (resp_len && conn->ops->tx_end)
+		conn->ops->tx_end(conn, task);
+	if (in_data || off < resp_len)
 		goto out;
 
 	ra.itt = task->itt;
@@ -479,20 +488,38 @@ out:
 	mutex_unlock(&conn->tx_mutex);
 }
 
+void isc_task_tx_hold(struct isc_task *task)
+{
+	refcount_inc(&task->tx_ref);
+}
+
+/*
+ * Any context: the transport lets go of the pages from its completion
+ * (zero copy: when TCP has freed the last skb that pointed to them).
+ */
+void isc_task_tx_put(struct isc_task *task)
+{
+	if (refcount_dec_and_test(&task->tx_ref))
+		scst_tgt_cmd_done(isc_task_cmd(task),
+				  in_task() ? SCST_CONTEXT_DIRECT :
+				  SCST_CONTEXT_DIRECT_ATOMIC);
+}
+
 /*
  * Send the data and status of @cmd. A send that fails ends the
  * connection, and its teardown is what the initiator sees: the command
- * is done either way.
+ * is done either way, once the transport no longer needs its pages.
  */
 int isc_xmit_response(struct scst_cmd *cmd)
 {
 	struct isc_task *task = scst_cmd_get_tgt_priv(cmd);
 
 	isc_task_unlist(task);
+	refcount_set(&task->tx_ref, 1);
 	/* An aborted task gets no response (RFC 7143 4.2.3.4). */
 	if (!scst_cmd_aborted(cmd))
 		isc_send_status(task, cmd);
-	scst_tgt_cmd_done(cmd, SCST_CONTEXT_DIRECT);
+	isc_task_tx_put(task);
 	return SCST_TGT_RES_SUCCESS;
 }
 

@@ -336,9 +336,12 @@ static int __init isc_init(void)
 	res = isc_cmd_init();
 	if (res)
 		return res;
-	res = scst_register_target_template(&isc_tgtt);
+	res = isc_tcp_init();
 	if (res)
 		goto out_cmd;
+	res = scst_register_target_template(&isc_tgtt);
+	if (res)
+		goto out_tcp;
 	res = isc_nl_init();
 	if (res)
 		goto out_tgtt;
@@ -346,6 +349,8 @@ static int __init isc_init(void)
 
 out_tgtt:
 	scst_unregister_target_template(&isc_tgtt);
+out_tcp:
+	isc_tcp_exit();
 out_cmd:
 	isc_cmd_exit();
 	return res;
@@ -357,6 +362,7 @@ static void __exit isc_exit(void)
 	isc_nl_exit();
 	isc_remove_all();
 	scst_unregister_target_template(&isc_tgtt);
+	isc_tcp_exit();
 	isc_cmd_exit();
 }
 

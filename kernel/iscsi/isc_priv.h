@@ -94,7 +94,12 @@ struct isc_session {
 struct isc_conn;
 struct isc_task;
 
-/* A PDU to send: a header and an optional data segment. */
+/*
+ * A PDU to send: a header and an optional data segment. @task is set for
+ * Data-In: the transport may then send @sg's pages without a copy and
+ * keep them past send_pdu(), holding the task with isc_task_tx_hold()
+ * until it lets go of them (isc_task_tx_put(), any context).
+ */
 struct isc_tx_pdu {
 	u8 bhs[ISC_BHS_LEN];
 	/* the data segment: @buf, or @sg from byte @sg_off on */
@@ -102,6 +107,7 @@ struct isc_tx_pdu {
 	struct scatterlist *sg;
 	u32 sg_off;
 	u32 data_len;
+	struct isc_task *task;
 };
 
 /* Where the transport puts a received data segment. */
@@ -126,6 +132,9 @@ struct isc_rx_pdu {
  *		here on the transport ends by calling isc_conn_closed().
  * @send_pdu:	send @pdu with its padding and the negotiated digests;
  *		called with conn->tx_mutex held. 0 or a negative errno.
+ * @tx_end:	(optional) the last PDU of @task was sent, or sending it
+ *		failed; tx_mutex held. What send_pdu() kept of the task's
+ *		pages may be released once the transport is done with them.
  * @shutdown:	stop both directions now: receiving ends (the transport
  *		then calls isc_conn_closed()), sending fails. Any context
  *		that may sleep; may be called more than once.
@@ -136,6 +145,7 @@ struct isc_transport_ops {
 	const char *name;
 	void (*start)(struct isc_conn *conn);
 	int (*send_pdu)(struct isc_conn *conn, const struct isc_tx_pdu *pdu);
+	void (*tx_end)(struct isc_conn *conn, struct isc_task *task);
 	void (*shutdown)(struct isc_conn *conn);
 	void (*release)(struct isc_conn *conn);
 	struct isc_task *(*alloc_task)(struct isc_conn *conn, gfp_t gfp);
@@ -190,6 +200,12 @@ struct isc_task {
 	u32 r2t_out;		/* R2Ts outstanding */
 	u32 ttt;
 	u32 datasn_in;		/* Data-In PDUs sent */
+	/*
+	 * Holds on the response's buffer: xmit_response()'s own and the
+	 * transport's while it still sends from the pages. The core gets
+	 * the command back (scst_tgt_cmd_done()) when the last one goes.
+	 */
+	refcount_t tx_ref;
 	/* the scst_cmd, scst_cmd_size() bytes (the core's type is opaque) */
 	u8 cmd_mem[] __aligned(sizeof(void *));
 };
@@ -250,6 +266,8 @@ int isc_tmf_rx(struct isc_conn *conn, struct isc_rx_pdu *rx);
 void isc_conn_abort_tasks(struct isc_conn *conn);
 int isc_rdy_to_xfer(struct scst_cmd *cmd);
 int isc_xmit_response(struct scst_cmd *cmd);
+void isc_task_tx_hold(struct isc_task *task);
+void isc_task_tx_put(struct isc_task *task);
 void isc_on_free_cmd(struct scst_cmd *cmd);
 void isc_task_mgmt_fn_done(struct scst_mgmt_cmd *mcmd);
 int isc_cmd_init(void);
@@ -258,6 +276,8 @@ void isc_cmd_exit(void);
 /* isc_tcp.c */
 extern const struct isc_transport_ops isc_tcp_ops;
 int isc_tcp_attach(struct isc_conn *conn, struct socket *sock);
+int isc_tcp_init(void);
+void isc_tcp_exit(void);
 
 /* isc_nl.c */
 int isc_nl_init(void);

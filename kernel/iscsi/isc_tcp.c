@@ -4,8 +4,17 @@
  * state machine (BHS, AHS, header digest, data straight into the buffer
  * the upper layer chose, padding, data digest) and sending is a plain
  * sendmsg() under the connection's tx_mutex, from whichever context has a
- * PDU to send. Data-In goes out from the command's pages without a copy
- * into a bounce buffer.
+ * PDU to send.
+ *
+ * Data-In segments of at least zerocopy_threshold bytes go out from the
+ * command's pages without a copy (MSG_ZEROCOPY with our own ubuf_info in
+ * msg_ubuf, one per task): TCP calls isc_tcp_zc_complete() once per skb
+ * that held the pages, plus once for our own reference, and the last
+ * call gives the command back to the core, whose next command may reuse
+ * the pages. Headers and smaller segments are copied. Until the peer has
+ * acknowledged them the skbs hold the pages: at the end of a connection
+ * whose peer does not answer anymore the socket is aborted, which frees
+ * them, so that the session's commands can finish.
  *
  * The thread holds a module reference: a connection keeps the module,
  * and the teardown code the thread runs at its end, loaded.
@@ -23,17 +32,37 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "scst_compat.h"
 #include "isc_priv.h"
 
 /* Pages per sendmsg()/recvmsg() of a data segment. */
 #define ISC_TCP_BVECS	16
+/* How long a closed connection waits for the peer to ACK zero-copy data. */
+#define ISC_TCP_ZC_DRAIN	(3 * HZ)
+
+static unsigned int zerocopy_threshold;
+module_param(zerocopy_threshold, uint, 0644);
+MODULE_PARM_DESC(zerocopy_threshold,
+		 "Send Data-In segments of at least this many bytes from the command's pages without a copy; 0: never (default 0)");
 
 struct isc_tcp {
 	struct socket *sock;
 	struct task_struct *rx_thread;
+	/* tasks whose pages skbs may still hold */
+	atomic_t zc_pending;
+	wait_queue_head_t zc_wait;
 	struct isc_rx_pdu rx;
 	u8 discard[256];
 };
+
+/* A task with the state of its zero-copy sends. */
+struct isc_tcp_task {
+	struct ubuf_info uarg;
+	bool zc;		/* uarg armed, under tx_mutex */
+	struct isc_task task;	/* last: ends in the scst_cmd */
+};
+
+static struct kmem_cache *isc_tcp_task_cache;
 
 static struct isc_tcp *isc_tcp(struct isc_conn *conn)
 {
@@ -237,6 +266,19 @@ static int isc_tcp_rx_pdu(struct isc_conn *conn, struct isc_tcp *t)
 	return isc_conn_rx_done(conn, rx) ?: res;
 }
 
+/*
+ * Zero-copy data the peer has not acknowledged keeps its commands, and so
+ * the session, alive: give a live peer time to ACK it, then abort the
+ * socket, which frees the skbs. Nothing new is queued after the shutdown.
+ */
+static void isc_tcp_drain(struct isc_tcp *t)
+{
+	kernel_sock_shutdown(t->sock, SHUT_RDWR);
+	if (!wait_event_timeout(t->zc_wait, !atomic_read(&t->zc_pending),
+				ISC_TCP_ZC_DRAIN))
+		tcp_abort(t->sock->sk, ECONNABORTED);
+}
+
 static int isc_tcp_rx_thread(void *arg)
 {
 	struct isc_conn *conn = arg;
@@ -248,11 +290,68 @@ static int isc_tcp_rx_thread(void *arg)
 	} while (!res);
 	if (res != -ECONNRESET && !conn->logged_out)
 		pr_info("%s: connection ends: %d\n", conn->sess->initiator, res);
+	isc_tcp_drain(t);
 	isc_conn_closed(conn);
 	module_put_and_kthread_exit(0);
 }
 
 /* ---- sending ---- */
+
+/*
+ * TCP is done with one skb of the task's pages (@skb), or we drop our own
+ * reference (@skb NULL); any context, often softirq. @success is false
+ * when the stack copied the data after all (e.g. loopback delivery).
+ */
+static void isc_tcp_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
+				bool success)
+{
+	struct isc_tcp_task *tt = container_of(uarg, struct isc_tcp_task, uarg);
+	struct isc_tcp *t;
+
+	if (!refcount_dec_and_test(&uarg->refcnt))
+		return;
+	/* The task keeps the connection alive until the put below. */
+	t = isc_tcp(tt->task.conn);
+	if (atomic_dec_and_test(&t->zc_pending))
+		wake_up(&t->zc_wait);
+	isc_task_tx_put(&tt->task);
+}
+
+static const struct scst_ubuf_ops isc_tcp_zc_ops = {
+	.complete = isc_tcp_zc_complete,
+};
+
+/* The ubuf_info to send @pdu's data with, or NULL to copy it. */
+static struct ubuf_info *isc_tcp_zc_arm(struct isc_conn *conn,
+					const struct isc_tx_pdu *pdu)
+{
+	unsigned int threshold = READ_ONCE(zerocopy_threshold);
+	struct isc_tcp *t = isc_tcp(conn);
+	struct isc_tcp_task *tt;
+
+	if (!pdu->task || !pdu->sg || !threshold || pdu->data_len < threshold ||
+	    !test_bit(SOCK_SUPPORT_ZC, &t->sock->flags))
+		return NULL;
+	tt = container_of(pdu->task, struct isc_tcp_task, task);
+	if (!tt->zc) {
+		scst_ubuf_init(&tt->uarg, &isc_tcp_zc_ops);
+		tt->zc = true;
+		isc_task_tx_hold(pdu->task);
+		atomic_inc(&t->zc_pending);
+	}
+	return &tt->uarg;
+}
+
+/* Drop our reference: the last skb to go completes the task. */
+static void isc_tcp_tx_end(struct isc_conn *conn, struct isc_task *task)
+{
+	struct isc_tcp_task *tt = container_of(task, struct isc_tcp_task, task);
+
+	if (!tt->zc)
+		return;
+	tt->zc = false;
+	net_zcopy_put(&tt->uarg);
+}
 
 static int isc_tcp_send(struct socket *sock, struct msghdr *msg, size_t len)
 {
@@ -280,10 +379,10 @@ static int isc_tcp_send_buf(struct socket *sock, const void *buf, size_t len,
 }
 
 static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
-			   u32 off, u32 len, bool more)
+			   u32 off, u32 len, bool more, struct ubuf_info *uarg)
 {
 	struct bio_vec bv[ISC_TCP_BVECS];
-	struct msghdr msg = {};
+	struct msghdr msg = { .msg_ubuf = uarg };
 	unsigned int n;
 	u32 got;
 	int res;
@@ -292,7 +391,8 @@ static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
 		n = isc_sg_bvecs(sg, off, len, bv, &got);
 		if (!n)
 			return -EINVAL;
-		msg.msg_flags = MSG_NOSIGNAL | (more || got < len ? MSG_MORE : 0);
+		msg.msg_flags = MSG_NOSIGNAL | (more || got < len ? MSG_MORE : 0) |
+				(uarg ? MSG_ZEROCOPY : 0);
 		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, got);
 		res = isc_tcp_send(sock, &msg, got);
 		if (res)
@@ -332,7 +432,8 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 	if (res || !len)
 		return res;
 	if (pdu->sg)
-		res = isc_tcp_send_sg(sock, pdu->sg, pdu->sg_off, len, tlen);
+		res = isc_tcp_send_sg(sock, pdu->sg, pdu->sg_off, len, tlen,
+				      isc_tcp_zc_arm(conn, pdu));
 	else
 		res = isc_tcp_send_buf(sock, pdu->buf, len, tlen);
 	if (res || !tlen)
@@ -361,14 +462,34 @@ static void isc_tcp_release(struct isc_conn *conn)
 	conn->transport = NULL;
 }
 
+static struct isc_task *isc_tcp_alloc_task(struct isc_conn *conn, gfp_t gfp)
+{
+	struct isc_tcp_task *tt = kmem_cache_alloc(isc_tcp_task_cache, gfp);
+
+	if (!tt)
+		return NULL;
+	tt->zc = false;
+	return &tt->task;
+}
+
+/* Any context: the last reference may go in a zero-copy completion. */
+static void isc_tcp_free_task(struct isc_task *task)
+{
+	if (task->wsg)
+		sgl_free(task->wsg);
+	kmem_cache_free(isc_tcp_task_cache,
+			container_of(task, struct isc_tcp_task, task));
+}
+
 const struct isc_transport_ops isc_tcp_ops = {
 	.name		= "tcp",
 	.start		= isc_tcp_start,
 	.send_pdu	= isc_tcp_send_pdu,
+	.tx_end		= isc_tcp_tx_end,
 	.shutdown	= isc_tcp_shutdown,
 	.release	= isc_tcp_release,
-	.alloc_task	= isc_task_alloc_default,
-	.free_task	= isc_task_free_default,
+	.alloc_task	= isc_tcp_alloc_task,
+	.free_task	= isc_tcp_free_task,
 };
 
 /**
@@ -390,6 +511,8 @@ int isc_tcp_attach(struct isc_conn *conn, struct socket *sock)
 	if (!t)
 		return -ENOMEM;
 	t->sock = sock;
+	atomic_set(&t->zc_pending, 0);
+	init_waitqueue_head(&t->zc_wait);
 	conn->transport = t;
 	conn->ops = &isc_tcp_ops;
 
@@ -409,4 +532,19 @@ int isc_tcp_attach(struct isc_conn *conn, struct socket *sock)
 	}
 	t->rx_thread = thread;
 	return 0;
+}
+
+int isc_tcp_init(void)
+{
+	isc_tcp_task_cache = kmem_cache_create("scst_isc_tcp_task",
+					       sizeof(struct isc_tcp_task) +
+					       scst_cmd_size(),
+					       __alignof__(struct isc_tcp_task),
+					       0, NULL);
+	return isc_tcp_task_cache ? 0 : -ENOMEM;
+}
+
+void isc_tcp_exit(void)
+{
+	kmem_cache_destroy(isc_tcp_task_cache);
 }

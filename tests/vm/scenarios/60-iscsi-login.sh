@@ -1,8 +1,9 @@
 #!/bin/bash
 # iSCSI end to end: scstadmd logs open-iscsi in (no authentication) and
 # hands the connections to scst_iscsi. Discovery, login, fio with crc32c
-# verify, two sessions at once, fio killed mid-I/O then logout and login
-# again; after logout and unload no slab object of ours is left.
+# verify, two sessions at once (Data-In sent with zero copy from there on),
+# fio killed mid-I/O then logout and login again; after logout and unload
+# no slab object of ours is left.
 # timeout: 300
 set -euo pipefail
 source /scst/tests/vm/lib.sh
@@ -97,7 +98,9 @@ check "fio randread on the nullio LUN" fio --name=nr --filename="$null1" \
 check "logout" iscsiadm -m node -T "$IQN" -p 127.0.0.1 --logout
 check "no session after logout" wait_for '[ "$(nsessions)" -eq 0 ]' 20
 
-log "two sessions"
+# From here on Data-In of 4 KiB and more goes out without a copy.
+echo 4096 >/sys/module/scst_iscsi/parameters/zerocopy_threshold
+log "two sessions, zero-copy Data-In"
 iscsiadm -m iface -I second -o new >/dev/null
 iscsiadm -m iface -I second -o update -n iface.initiatorname -v "$INI2" >/dev/null
 iscsiadm -m discovery -t st -p 127.0.0.1 -I default -I second >/dev/null
