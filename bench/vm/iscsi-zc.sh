@@ -12,7 +12,7 @@
 set -euo pipefail
 source /scst/bench/vm/iscsi-lib.bash
 trap bench_save EXIT
-rounds=${SCST_BENCH_ROUNDS:-3}
+rounds=${SCST_BENCH_ROUNDS:-5}
 P=/sys/module/scst_iscsi/parameters/zerocopy_threshold
 
 ours_start

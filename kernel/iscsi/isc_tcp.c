@@ -4,13 +4,15 @@
  * state machine (BHS, AHS, header digest, data straight into the buffer
  * the upper layer chose, padding, data digest) and sending is a plain
  * sendmsg() under the connection's tx_mutex, from whichever context has a
- * PDU to send.
+ * PDU to send. A copied Data-In PDU goes out in one sendmsg() (header,
+ * data pages and tail as bio_vecs), other PDUs as header, data and tail.
  *
  * Data-In segments of at least zerocopy_threshold bytes go out from the
  * command's pages without a copy (MSG_ZEROCOPY with our own ubuf_info in
  * msg_ubuf, one per task): TCP calls isc_tcp_zc_complete() once per skb
  * that held the pages, plus once for our own reference, and the last
- * call gives the command back to the core, whose next command may reuse
+ * call gives the command back to the core (from a work item, once the
+ * skb has dropped its page references), whose next command may reuse
  * the pages. Headers and smaller segments are copied. Until the peer has
  * acknowledged them the skbs hold the pages: at the end of a connection
  * whose peer does not answer anymore the socket is aborted, which frees
@@ -23,6 +25,8 @@
 
 #include <linux/module.h>
 #include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
 #include <linux/slab.h>
 #include <linux/highmem.h>
 #include <linux/bvec.h>
@@ -37,6 +41,8 @@
 
 /* Pages per sendmsg()/recvmsg() of a data segment. */
 #define ISC_TCP_BVECS	16
+/* Pages, plus header and tail, per sendmsg() of a copied Data-In PDU. */
+#define ISC_TCP_TX_BVECS	66
 /* How long a closed connection waits for the peer to ACK zero-copy data. */
 #define ISC_TCP_ZC_DRAIN	(3 * HZ)
 
@@ -45,12 +51,28 @@ module_param(zerocopy_threshold, uint, 0644);
 MODULE_PARM_DESC(zerocopy_threshold,
 		 "Send Data-In segments of at least this many bytes from the command's pages without a copy; 0: never (default 0)");
 
+/*
+ * A PDU's header and tail (padding, data digest) in memory a bio_vec can
+ * point to (not the stack), so that a copied Data-In PDU goes out in one
+ * sendmsg(); a kmalloc() object this small does not cross a page.
+ */
+struct isc_tcp_txbuf {
+	u8 hdr[ISC_BHS_LEN + ISC_DIGEST_LEN];
+	u8 tail[3 + ISC_DIGEST_LEN];
+};
+
 struct isc_tcp {
 	struct socket *sock;
 	struct task_struct *rx_thread;
 	/* tasks whose pages skbs may still hold */
 	atomic_t zc_pending;
 	wait_queue_head_t zc_wait;
+	/* zero-copy tasks TCP is done with, given back by zc_work */
+	struct llist_head zc_done;
+	struct work_struct zc_work;
+	/* under tx_mutex */
+	struct isc_tcp_txbuf *txb;
+	struct bio_vec tx_bv[ISC_TCP_TX_BVECS];
 	struct isc_rx_pdu rx;
 	u8 discard[256];
 };
@@ -59,6 +81,7 @@ struct isc_tcp {
 struct isc_tcp_task {
 	struct ubuf_info uarg;
 	bool zc;		/* uarg armed, under tx_mutex */
+	struct llist_node zc_node;
 	struct isc_task task;	/* last: ends in the scst_cmd */
 };
 
@@ -96,11 +119,11 @@ static int isc_tcp_recv_buf(struct socket *sock, void *buf, size_t len)
 }
 
 /*
- * Fill @bv with the pages of @len bytes of @sg from byte *@off on, at
- * most ISC_TCP_BVECS; returns how many, and the bytes in *@got.
+ * Fill @bv with the pages of @len bytes of @sg from byte @off on, at
+ * most @max; returns how many, and the bytes in *@got.
  */
 static unsigned int isc_sg_bvecs(struct scatterlist *sg, u32 off, u32 len,
-				 struct bio_vec *bv, u32 *got)
+				 struct bio_vec *bv, unsigned int max, u32 *got)
 {
 	unsigned int n = 0;
 	u32 l;
@@ -108,7 +131,7 @@ static unsigned int isc_sg_bvecs(struct scatterlist *sg, u32 off, u32 len,
 	*got = 0;
 	for (; sg && off >= sg->length; sg = sg_next(sg))
 		off -= sg->length;
-	for (; sg && len && n < ISC_TCP_BVECS; sg = sg_next(sg)) {
+	for (; sg && len && n < max; sg = sg_next(sg)) {
 		l = min(sg->length - off, len);
 		bv[n].bv_page = sg_page(sg);
 		bv[n].bv_len = l;
@@ -159,7 +182,7 @@ static int isc_tcp_recv_sg(struct socket *sock, struct scatterlist *sg,
 	int res;
 
 	while (len) {
-		n = isc_sg_bvecs(sg, off, len, bv, &got);
+		n = isc_sg_bvecs(sg, off, len, bv, ISC_TCP_BVECS, &got);
 		if (!n)
 			return -EINVAL;
 		iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, n, got);
@@ -301,6 +324,10 @@ static int isc_tcp_rx_thread(void *arg)
  * TCP is done with one skb of the task's pages (@skb), or we drop our own
  * reference (@skb NULL); any context, often softirq. @success is false
  * when the stack copied the data after all (e.g. loopback delivery).
+ *
+ * The last call comes before the skb drops its page references: giving
+ * the command back right here would make the SGV cache find the pages
+ * busy and free them. A work item on this CPU runs after the skb is gone.
  */
 static void isc_tcp_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 				bool success)
@@ -310,11 +337,26 @@ static void isc_tcp_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 
 	if (!refcount_dec_and_test(&uarg->refcnt))
 		return;
-	/* The task keeps the connection alive until the put below. */
+	/* The task keeps the connection alive until zc_work puts it. */
 	t = isc_tcp(tt->task.conn);
-	if (atomic_dec_and_test(&t->zc_pending))
+	if (llist_add(&tt->zc_node, &t->zc_done))
+		queue_work(system_highpri_wq, &t->zc_work);
+}
+
+static void isc_tcp_zc_work(struct work_struct *work)
+{
+	struct isc_tcp *t = container_of(work, struct isc_tcp, zc_work);
+	struct llist_node *done = llist_del_all(&t->zc_done);
+	struct isc_tcp_task *tt, *next;
+	int n = 0;
+
+	llist_for_each_entry(tt, done, zc_node)
+		n++;
+	if (atomic_sub_and_test(n, &t->zc_pending))
 		wake_up(&t->zc_wait);
-	isc_task_tx_put(&tt->task);
+	/* The last put may end the session, and free @t after we return. */
+	llist_for_each_entry_safe(tt, next, done, zc_node)
+		isc_task_tx_put(&tt->task);
 }
 
 static const struct scst_ubuf_ops isc_tcp_zc_ops = {
@@ -388,7 +430,7 @@ static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
 	int res;
 
 	while (len) {
-		n = isc_sg_bvecs(sg, off, len, bv, &got);
+		n = isc_sg_bvecs(sg, off, len, bv, ISC_TCP_BVECS, &got);
 		if (!n)
 			return -EINVAL;
 		msg.msg_flags = MSG_NOSIGNAL | (more || got < len ? MSG_MORE : 0) |
@@ -403,12 +445,54 @@ static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
 	return 0;
 }
 
+/*
+ * A copied Data-In PDU: header, data and tail in one sendmsg() when its
+ * pages fit the bio_vecs, which saves a socket lock round and a push per
+ * PDU; the header and tail are in t->txb already.
+ */
+static int isc_tcp_send_sg_copy(struct isc_tcp *t, const struct isc_tx_pdu *pdu,
+				u32 hlen, u32 tlen)
+{
+	struct isc_tcp_txbuf *b = t->txb;
+	struct bio_vec *bv = t->tx_bv;
+	u32 off = pdu->sg_off, left = pdu->data_len, len = hlen, got;
+	struct msghdr msg = {};
+	unsigned int n = 1;
+	int res;
+
+	bvec_set_page(&bv[0], virt_to_page(b->hdr), hlen,
+		      offset_in_page(b->hdr));
+	for (;;) {
+		/* One slot stays free for the tail. */
+		n += isc_sg_bvecs(pdu->sg, off, left, bv + n,
+				  ISC_TCP_TX_BVECS - 1 - n, &got);
+		if (!got)
+			return -EINVAL;
+		off += got;
+		left -= got;
+		len += got;
+		if (!left && tlen) {
+			bvec_set_page(&bv[n++], virt_to_page(b->tail), tlen,
+				      offset_in_page(b->tail));
+			len += tlen;
+		}
+		msg.msg_flags = MSG_NOSIGNAL | (left ? MSG_MORE : 0);
+		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, len);
+		res = isc_tcp_send(t->sock, &msg, len);
+		if (res || !left)
+			return res;
+		n = 0;
+		len = 0;
+	}
+}
+
 static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 {
-	struct socket *sock = isc_tcp(conn)->sock;
-	u8 hdr[ISC_BHS_LEN + ISC_DIGEST_LEN];
-	u8 tail[3 + ISC_DIGEST_LEN] = {};
+	struct isc_tcp *t = isc_tcp(conn);
+	struct socket *sock = t->sock;
+	u8 *hdr = t->txb->hdr, *tail = t->txb->tail;
 	u32 len = pdu->data_len, hlen = ISC_BHS_LEN, tlen = isc_pad_len(len);
+	struct ubuf_info *uarg;
 	u32 crc;
 	int res;
 
@@ -417,6 +501,7 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 		isc_put_digest(isc_digest(hdr, ISC_BHS_LEN), hdr + hlen);
 		hlen += ISC_DIGEST_LEN;
 	}
+	memset(tail, 0, sizeof(t->txb->tail));
 	if (len && conn->p.data_digest == ISC_DIGEST_CRC32C) {
 		if (pdu->sg)
 			crc = isc_sg_crc(ISC_CRC32C_SEED, pdu->sg, pdu->sg_off,
@@ -428,12 +513,16 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 		tlen += ISC_DIGEST_LEN;
 	}
 
+	uarg = len && pdu->sg ? isc_tcp_zc_arm(conn, pdu) : NULL;
+	if (len && pdu->sg && !uarg)
+		return isc_tcp_send_sg_copy(t, pdu, hlen, tlen);
+
 	res = isc_tcp_send_buf(sock, hdr, hlen, len);
 	if (res || !len)
 		return res;
 	if (pdu->sg)
 		res = isc_tcp_send_sg(sock, pdu->sg, pdu->sg_off, len, tlen,
-				      isc_tcp_zc_arm(conn, pdu));
+				      uarg);
 	else
 		res = isc_tcp_send_buf(sock, pdu->buf, len, tlen);
 	if (res || !tlen)
@@ -457,7 +546,10 @@ static void isc_tcp_release(struct isc_conn *conn)
 {
 	struct isc_tcp *t = isc_tcp(conn);
 
+	/* Its last run may still be returning from the last task's put. */
+	flush_work(&t->zc_work);
 	sockfd_put(t->sock);
+	kfree(t->txb);
 	kfree(t);
 	conn->transport = NULL;
 }
@@ -510,9 +602,16 @@ int isc_tcp_attach(struct isc_conn *conn, struct socket *sock)
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
+	t->txb = kmalloc(sizeof(*t->txb), GFP_KERNEL);
+	if (!t->txb) {
+		kfree(t);
+		return -ENOMEM;
+	}
 	t->sock = sock;
 	atomic_set(&t->zc_pending, 0);
 	init_waitqueue_head(&t->zc_wait);
+	init_llist_head(&t->zc_done);
+	INIT_WORK(&t->zc_work, isc_tcp_zc_work);
 	conn->transport = t;
 	conn->ops = &isc_tcp_ops;
 
@@ -527,6 +626,7 @@ int isc_tcp_attach(struct isc_conn *conn, struct socket *sock)
 	if (IS_ERR(thread)) {
 		module_put(THIS_MODULE);
 		conn->transport = NULL;
+		kfree(t->txb);
 		kfree(t);
 		return PTR_ERR(thread);
 	}
