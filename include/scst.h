@@ -95,6 +95,34 @@ enum scst_exec_res {
 #define SCST_TGT_RES_FATAL_ERROR	-2	/* give up on this command */
 
 /**
+ * struct scst_mv_attr - a multi-valued attribute of a target driver or of
+ *			 its targets (SCST's add_attribute and
+ *			 add_target_attribute), e.g. iSCSI's IncomingUser.
+ *
+ * The core keeps the values: each is a file (NAME, NAME1, NAME2...) that
+ * shows "value" and "[key]", a SCST_A_ATTR of the netlink replies, and is
+ * added and removed on its own ("add_attribute NAME VALUE" and
+ * "add_target_attribute TARGET NAME VALUE" in targets/<driver>/mgmt, or
+ * SCST_CMD_ATTR_ADD/DEL). Only the driver's user space (e.g. scstadmd's
+ * iSCSI login) reads them, through netlink.
+ *
+ * @name:	the attribute's name.
+ * @max_values:	at most this many values; 0: no limit.
+ * @secret:	the values are credentials: their files are 0600 and netlink
+ *		replies carry them only to CAP_NET_ADMIN. Never logged.
+ * @check:	validate a value (blanks already trimmed), possibly shortening
+ *		it in place into its canonical form; 0 or a negative errno,
+ *		after logging why without the value if it is secret. NULL:
+ *		any non-empty value.
+ */
+struct scst_mv_attr {
+	const char *name;
+	unsigned int max_values;
+	bool secret;
+	int (*check)(char *value);
+};
+
+/**
  * struct scst_tgt_template - a target driver (one per transport module).
  *
  * @name:		driver name, also its directory under targets/.
@@ -127,6 +155,9 @@ enum scst_exec_res {
  * @is_target_enabled:	read for targets/<driver>/<target>/enabled.
  * @tgt_attrs:		extra attributes of each target directory.
  * @sess_attrs:		extra attributes of each session directory.
+ * @drv_mv_attrs:	multi-valued attributes of the driver, ended by an
+ *			entry without a name.
+ * @tgt_mv_attrs:	multi-valued attributes of each target, the same way.
  */
 struct scst_tgt_template {
 	const char *name;
@@ -149,6 +180,8 @@ struct scst_tgt_template {
 	bool (*is_target_enabled)(struct scst_tgt *tgt);
 	const struct attribute *const *tgt_attrs;
 	const struct attribute *const *sess_attrs;
+	const struct scst_mv_attr *drv_mv_attrs;
+	const struct scst_mv_attr *tgt_mv_attrs;
 };
 
 /**

@@ -24,7 +24,8 @@
  *    (+ SCST_A_GROUP for a named group; absent means the default group).
  *  - *_GET with NLM_F_DUMP lists; without it returns one object.
  *  - Every command that changes something needs CAP_NET_ADMIN; GETs are
- *    open to all users.
+ *    open to all users, but the values of secret attributes (iSCSI's CHAP
+ *    accounts) are only in the replies to CAP_NET_ADMIN.
  *  - Errors are a negative errno with an extended ack message naming the
  *    attribute (and NLMSGERR_ATTR_OFFS pointing at it where it applies).
  *  - Strict validation: unknown attributes and reserved header bits are
@@ -35,6 +36,10 @@
  *    In replies, SCST_A_ATTR_KEY in SCST_A_ATTR marks a value that is
  *    configuration (given at creation or not the default: the "[key]" line
  *    of the sysfs file), what a saved configuration file holds.
+ *  - Multi-valued attributes of drivers and targets (iSCSI's IncomingUser,
+ *    OutgoingUser, allowed_portal) come as one SCST_A_ATTR per value, all
+ *    with the same name and SCST_A_ATTR_KEY; ATTR_ADD and ATTR_DEL change
+ *    one value each (SCST's add_attribute and add_target_attribute).
  */
 #ifndef _UAPI_SCST_NETLINK_H
 #define _UAPI_SCST_NETLINK_H
@@ -61,7 +66,7 @@ enum scst_nl_cmd {
 	SCST_CMD_DEVICE_DEL,		/* DEVICE */
 	SCST_CMD_DEVICE_SET,		/* DEVICE, ATTR (one name=value) */
 
-	SCST_CMD_DRIVER_GET,		/* [DRIVER] -> DRIVER */
+	SCST_CMD_DRIVER_GET,		/* [DRIVER] -> DRIVER, ATTR* */
 	/* DRIVER, MGMT_LINE: the driver's own verbs (add_session ...) */
 	SCST_CMD_DRIVER_MGMT,
 
@@ -108,6 +113,10 @@ enum scst_nl_cmd {
 	 */
 	SCST_CMD_GLOBAL_GET,
 	SCST_CMD_GLOBAL_SET,		/* ATTR (one name=value) */
+
+	/* DRIVER, [TARGET], ATTR: one value of a multi-valued attribute */
+	SCST_CMD_ATTR_ADD,
+	SCST_CMD_ATTR_DEL,
 
 	__SCST_CMD_MAX,
 };

@@ -53,6 +53,7 @@ int scst_register_target_template(const struct scst_tgt_template *tgtt)
 		return -ENOMEM;
 	drv->tgtt = tgtt;
 	INIT_LIST_HEAD(&drv->tgts);
+	INIT_LIST_HEAD(&drv->mv_values);
 	init_completion(&drv->kobj_released);
 
 	mutex_lock(&scst_mutex);
@@ -90,6 +91,7 @@ void scst_unregister_target_template(const struct scst_tgt_template *tgtt)
 
 	scst_sysfs_tgt_driver_del(drv);
 	wait_for_completion(&drv->kobj_released);
+	scst_mv_free(&drv->mv_values);
 	kfree(drv);
 }
 EXPORT_SYMBOL_GPL(scst_unregister_target_template);
@@ -627,6 +629,7 @@ struct scst_tgt *scst_register_target(const struct scst_tgt_template *tgtt,
 		goto out_free;
 	INIT_LIST_HEAD(&tgt->sessions);
 	INIT_LIST_HEAD(&tgt->acgs);
+	INIT_LIST_HEAD(&tgt->mv_values);
 	init_completion(&tgt->kobj_released);
 	tgt->default_acg = scst_acg_alloc(tgt, NULL);
 	if (!tgt->default_acg)
@@ -682,6 +685,7 @@ void scst_unregister_target(struct scst_tgt *tgt)
 
 	scst_sysfs_tgt_del(tgt);
 	wait_for_completion(&tgt->kobj_released);
+	scst_mv_free(&tgt->mv_values);
 	scst_acg_free(tgt->default_acg);
 	kfree(tgt->name);
 	kfree(tgt);
@@ -765,13 +769,14 @@ static bool scst_verb_is(const char *line, const char *verb)
  * scst_tgtt_mgmt_verb_reserved() - a targets/<driver>/mgmt verb of the core
  * @line: the management line
  *
- * Return: true for add_target and del_target, which do not go to mgmt_cmd.
+ * Return: true for add_target, del_target and the verbs of multi-valued
+ * attributes (scst_mv_mgmt()), which do not go to mgmt_cmd.
  */
 bool scst_tgtt_mgmt_verb_reserved(const char *line)
 {
 	line = skip_spaces(line);
 	return scst_verb_is(line, "add_target") ||
-	       scst_verb_is(line, "del_target");
+	       scst_verb_is(line, "del_target") || scst_mv_mgmt_verb(line);
 }
 
 /**

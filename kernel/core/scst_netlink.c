@@ -324,6 +324,7 @@ struct scst_nl_dst {
 	int flags;
 	u8 cmd;
 	struct netlink_callback *cb;	/* a dump's, to flag changes */
+	bool privileged;		/* CAP_NET_ADMIN: secrets too */
 };
 
 static struct scst_nl_dst scst_nl_dump_dst(struct netlink_callback *cb, u8 cmd)
@@ -334,6 +335,7 @@ static struct scst_nl_dst scst_nl_dump_dst(struct netlink_callback *cb, u8 cmd)
 		.flags = NLM_F_MULTI,
 		.cmd = cmd,
 		.cb = cb,
+		.privileged = netlink_capable(cb->skb, CAP_NET_ADMIN),
 	};
 }
 
@@ -355,13 +357,14 @@ static void *scst_nl_put_hdr(struct sk_buff *skb, const struct scst_nl_dst *dst)
 typedef int (*scst_nl_fill_fn)(struct sk_buff *skb, void *obj,
 			       const struct scst_nl_dst *dst, char *page);
 
-static int scst_nl_reply(struct genl_info *info, scst_nl_fill_fn fill,
-			 void *obj, char *page)
+static int __scst_nl_reply(struct genl_info *info, scst_nl_fill_fn fill,
+			   void *obj, char *page, bool privileged)
 {
 	const struct scst_nl_dst dst = {
 		.portid = info->snd_portid,
 		.seq = info->snd_seq,
 		.cmd = info->genlhdr->cmd,
+		.privileged = privileged,
 	};
 	size_t size = NLMSG_GOODSIZE;
 	struct sk_buff *msg;
@@ -379,6 +382,23 @@ static int scst_nl_reply(struct genl_info *info, scst_nl_fill_fn fill,
 			return res;
 		size *= 4;
 	}
+}
+
+static int scst_nl_reply(struct genl_info *info, scst_nl_fill_fn fill,
+			 void *obj, char *page)
+{
+	return __scst_nl_reply(info, fill, obj, page, false);
+}
+
+/*
+ * A reply that may carry secret values: to a requester with CAP_NET_ADMIN
+ * (@skb is the request), as the commands that change them need.
+ */
+static int scst_nl_reply_priv(struct sk_buff *skb, struct genl_info *info,
+			      scst_nl_fill_fn fill, void *obj, char *page)
+{
+	return __scst_nl_reply(info, fill, obj, page,
+			       netlink_capable(skb, CAP_NET_ADMIN));
 }
 
 /*
@@ -905,7 +925,8 @@ static int scst_nl_fill_drv(struct sk_buff *skb, void *obj,
 	hdr = scst_nl_put_hdr(skb, dst);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_string(skb, SCST_A_DRIVER, drv->tgtt->name)) {
+	if (nla_put_string(skb, SCST_A_DRIVER, drv->tgtt->name) ||
+	    scst_mv_nl_put(skb, &drv->mv_values, dst->privileged)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -921,7 +942,8 @@ static int scst_nl_driver_get(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&scst_mutex);
 	res = scst_nl_find_drv(info->attrs, info->extack, &drv);
 	if (!res)
-		res = scst_nl_reply(info, scst_nl_fill_drv, drv, NULL);
+		res = scst_nl_reply_priv(skb, info, scst_nl_fill_drv, drv,
+					 NULL);
 	mutex_unlock(&scst_mutex);
 	return res;
 }
@@ -982,7 +1004,7 @@ static int scst_nl_driver_mgmt(struct sk_buff *skb, struct genl_info *info)
 		res = -EOPNOTSUPP;
 	} else if (scst_tgtt_mgmt_verb_reserved(nla_data(line))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, line,
-				    "use SCST_CMD_TARGET_ADD or SCST_CMD_TARGET_DEL");
+				    "use SCST_CMD_TARGET_ADD/DEL or SCST_CMD_ATTR_ADD/DEL");
 		res = -EINVAL;
 	} else {
 		res = scst_tgtt_mgmt_cmd(tgtt, nla_data(line));
@@ -1013,7 +1035,8 @@ static int scst_nl_fill_tgt(struct sk_buff *skb, void *obj,
 	    nla_put_string(skb, SCST_A_TARGET, tgt->name) ||
 	    nla_put_u8(skb, SCST_A_ENABLED, enabled) ||
 	    nla_put_u16(skb, SCST_A_REL_TGT_ID, READ_ONCE(tgt->rel_tgt_id)) ||
-	    scst_nl_put_attrs(skb, &tgt->kobj, tgtt->tgt_attrs, page)) {
+	    scst_nl_put_attrs(skb, &tgt->kobj, tgtt->tgt_attrs, page) ||
+	    scst_mv_nl_put(skb, &tgt->mv_values, dst->privileged)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -1037,7 +1060,8 @@ static int scst_nl_target_get(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&scst_mutex);
 	if (!res) {
 		/* The driver's callbacks run without scst_mutex. */
-		res = scst_nl_reply(info, scst_nl_fill_tgt, tgt, page);
+		res = scst_nl_reply_priv(skb, info, scst_nl_fill_tgt, tgt,
+					 page);
 		kobject_put(&tgt->kobj);
 	}
 	scst_nl_free_page(page);
@@ -1254,6 +1278,49 @@ static int scst_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 
 out_unlock:
 	mutex_unlock(&scst_mutex);
+	return res;
+}
+
+/* ---- multi-valued attributes of drivers and targets ---- */
+
+static int scst_nl_attr_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	const struct scst_tgt_template *tgtt;
+	struct nlattr *tb[SCST_A_MAX + 1];
+	const char *why;
+	int res;
+
+	if (!attrs[SCST_A_ATTR])
+		return SCST_NL_MISSING(info->extack, SCST_A_ATTR,
+				       "missing SCST_A_ATTR");
+	res = nla_parse_nested(tb, SCST_A_MAX, attrs[SCST_A_ATTR],
+			       scst_nl_attr_policy, info->extack);
+	if (res)
+		return res;
+	if (!tb[SCST_A_ATTR_NAME] || !tb[SCST_A_ATTR_VALUE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_ATTR],
+				    "SCST_A_ATTR needs SCST_A_ATTR_NAME and SCST_A_ATTR_VALUE");
+		return -EINVAL;
+	}
+	res = scst_nl_get_tgtt(info, &tgtt);
+	if (res)
+		return res;
+	res = scst_mv_change(tgtt, scst_nl_str(attrs, SCST_A_TARGET),
+			     info->genlhdr->cmd == SCST_CMD_ATTR_ADD,
+			     nla_data(tb[SCST_A_ATTR_NAME]),
+			     nla_data(tb[SCST_A_ATTR_VALUE]), &why);
+	/* @why is a string literal of scst_attr.c, naming the field. */
+	if (res && why && info->extack) {
+		info->extack->_msg = why;
+		if (res == -ENOENT && !strcmp(why, "no such target"))
+			info->extack->bad_attr = attrs[SCST_A_TARGET];
+		else if (res == -EINVAL && strstr(why, "no such"))
+			info->extack->bad_attr = tb[SCST_A_ATTR_NAME];
+		else
+			info->extack->bad_attr = tb[SCST_A_ATTR_VALUE];
+	}
+	module_put(tgtt->owner);
 	return res;
 }
 
@@ -1696,6 +1763,8 @@ static const struct genl_small_ops scst_nl_ops[] = {
 		    scst_nl_session_dump),
 	SCST_NL_GET(SCST_CMD_GLOBAL_GET, scst_nl_global_get, NULL),
 	SCST_NL_SET(SCST_CMD_GLOBAL_SET, scst_nl_global_set),
+	SCST_NL_SET(SCST_CMD_ATTR_ADD, scst_nl_attr_change),
+	SCST_NL_SET(SCST_CMD_ATTR_DEL, scst_nl_attr_change),
 };
 
 static const struct genl_multicast_group scst_nl_mcgrps[] = {

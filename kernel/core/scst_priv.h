@@ -64,6 +64,7 @@ struct scst_tgt_driver {
 	struct list_head tgts;
 	struct kobject kobj;			/* targets/<driver> */
 	struct completion kobj_released;
+	struct list_head mv_values;		/* scst_attr.c */
 };
 
 struct scst_acg {
@@ -109,6 +110,7 @@ struct scst_tgt {
 	struct kobject *sessions_kobj;
 	struct kobject *ini_groups_kobj;
 	struct completion kobj_released;
+	struct list_head mv_values;		/* scst_attr.c */
 };
 
 struct scst_session {
@@ -374,6 +376,17 @@ struct scst_nl_names {		/* what an event names; NULL: nothing */
 	u32 lun;
 	bool has_lun;
 };
+
+/* scst_attr.c: multi-valued attributes of drivers and targets */
+int scst_mv_change(const struct scst_tgt_template *tgtt, const char *target,
+		   bool add, const char *name, const char *value,
+		   const char **why);
+void scst_mv_free(struct list_head *values);
+struct sk_buff;
+int scst_mv_nl_put(struct sk_buff *skb, struct list_head *values,
+		   bool privileged);
+bool scst_mv_mgmt_verb(const char *line);
+int scst_mv_mgmt(const struct scst_tgt_template *tgtt, char *line);
 
 int scst_nl_init(void);
 void scst_nl_exit(void);

@@ -850,6 +850,15 @@ static ssize_t scst_tgtt_mgmt_show(struct kobject *kobj,
 	if (tgtt->add_target)
 		len += sysfs_emit_at(buf, len,
 				     "\nwhere parameters are one or more param_name=value pairs separated by ';'\n");
+	if (tgtt->drv_mv_attrs || tgtt->tgt_mv_attrs)
+		len += sysfs_emit_at(buf, len,
+				     "\nMulti-valued attributes, one value at a time:\n");
+	if (tgtt->drv_mv_attrs)
+		len += sysfs_emit_at(buf, len,
+				     "       echo \"add_attribute|del_attribute NAME VALUE\" >mgmt\n");
+	if (tgtt->tgt_mv_attrs)
+		len += sysfs_emit_at(buf, len,
+				     "       echo \"add_target_attribute|del_target_attribute TARGET NAME VALUE\" >mgmt\n");
 	if (tgtt->mgmt_help)
 		len += sysfs_emit_at(buf, len, "%s%s", len ? "\n" : "",
 				     tgtt->mgmt_help);
@@ -871,6 +880,11 @@ static ssize_t scst_tgtt_mgmt_store(struct kobject *kobj,
 	cmd = strim(line);
 	if (!*cmd) {
 		scst_sysfs_err(kobj, "mgmt", "empty command");
+		goto out;
+	}
+	if (scst_mv_mgmt_verb(cmd)) {
+		/* Logs why without the value: it may be a secret. */
+		res = scst_mv_mgmt(tgtt, cmd);
 		goto out;
 	}
 	if (!scst_tgtt_mgmt_verb_reserved(cmd)) {
@@ -921,7 +935,7 @@ static ssize_t scst_tgtt_mgmt_store(struct kobject *kobj,
 		scst_sysfs_err(kobj, "mgmt", "%s %s: %pe", verb, name,
 			       ERR_PTR(res));
 out:
-	kfree(line);
+	kfree_sensitive(line);
 	return res ? res : count;
 }
 

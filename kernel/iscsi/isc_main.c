@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -188,6 +189,100 @@ static const struct attribute *const isc_tgt_attrs[] = {
 	NULL,
 };
 
+/*
+ * ---- CHAP accounts and portals: multi-valued attributes kept by the core ----
+ *
+ * The driver's IncomingUser/OutgoingUser authenticate discovery sessions, a
+ * target's its logins; allowed_portal limits the portals a target is
+ * reached and announced on. scstadmd reads them over netlink and enforces
+ * them, so here they are only checked, to refuse at configuration time
+ * what a login would never accept.
+ */
+
+#define ISC_CHAP_NAME_MAX	255
+#define ISC_CHAP_SECRET_MIN	12	/* RFC 7143 9.2.1: 96 bits */
+#define ISC_CHAP_SECRET_MAX	255
+#define ISC_PORTAL_PATTERN_MAX	64
+
+/* Cut the next blank-separated word off *@p; NULL when there is none. */
+static char *isc_next_word(char **p)
+{
+	char *word = skip_spaces(*p), *end = word;
+
+	if (!*word)
+		return NULL;
+	while (*end && !isspace(*end))
+		end++;
+	if (*end)
+		*end++ = '\0';
+	*p = end;
+	return word;
+}
+
+/* "user secret", made canonical with one blank between. No secret logged. */
+static int isc_check_account(char *value)
+{
+	char *p = value, *user, *secret;
+	size_t ulen, slen;
+
+	user = isc_next_word(&p);
+	secret = isc_next_word(&p);
+	if (!user || !secret || *skip_spaces(p)) {
+		pr_warn("a CHAP account is \"user secret\": two words\n");
+		return -EINVAL;
+	}
+	ulen = strlen(user);
+	slen = strlen(secret);
+	if (ulen > ISC_CHAP_NAME_MAX) {
+		pr_warn("CHAP user name longer than %d bytes\n",
+			ISC_CHAP_NAME_MAX);
+		return -EINVAL;
+	}
+	if (slen < ISC_CHAP_SECRET_MIN || slen > ISC_CHAP_SECRET_MAX) {
+		pr_warn("CHAP secret of user %s: %zu bytes, expected %d..%d\n",
+			user, slen, ISC_CHAP_SECRET_MIN, ISC_CHAP_SECRET_MAX);
+		return -EINVAL;
+	}
+	/* user, one blank, secret: memmove, the words may overlap. */
+	memmove(value, user, ulen);
+	value[ulen] = ' ';
+	memmove(value + ulen + 1, secret, slen);
+	value[ulen + 1 + slen] = '\0';
+	return 0;
+}
+
+/*
+ * A wildcard pattern over the portal's IP address ('*', '?'), IPv6 with or
+ * without brackets: "10.1.1.*", "[fd00::*]", "::1".
+ */
+static int isc_check_portal(char *value)
+{
+	size_t len = strlen(value);
+
+	if (len > ISC_PORTAL_PATTERN_MAX ||
+	    strspn(value, "0123456789abcdefABCDEF.:*?[]") != len) {
+		pr_warn("allowed_portal \"%s\": expected a pattern over an IP address (digits, '.', ':', '*', '?', brackets)\n",
+			value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct scst_mv_attr isc_drv_mv_attrs[] = {
+	{ .name = "IncomingUser", .secret = true, .check = isc_check_account },
+	{ .name = "OutgoingUser", .max_values = 1, .secret = true,
+	  .check = isc_check_account },
+	{ }
+};
+
+static const struct scst_mv_attr isc_tgt_mv_attrs[] = {
+	{ .name = "IncomingUser", .secret = true, .check = isc_check_account },
+	{ .name = "OutgoingUser", .max_values = 1, .secret = true,
+	  .check = isc_check_account },
+	{ .name = "allowed_portal", .check = isc_check_portal },
+	{ }
+};
+
 /* ---- targets (isc_mutex held) ---- */
 
 struct isc_tgt *isc_tgt_find(const char *name)
@@ -310,6 +405,8 @@ const struct scst_tgt_template isc_tgtt = {
 	.enable_target		= isc_enable_target,
 	.is_target_enabled	= isc_is_target_enabled,
 	.tgt_attrs		= isc_tgt_attrs,
+	.drv_mv_attrs		= isc_drv_mv_attrs,
+	.tgt_mv_attrs		= isc_tgt_mv_attrs,
 	.mgmt_help		=
 		"Usage: echo \"add_target TARGET\" >mgmt\n"
 		"       echo \"del_target TARGET\" >mgmt\n"

@@ -166,13 +166,13 @@ TEST(AtomicFile, CreatesReplacesAndLeavesNoTemporaryFile)
 	EXPECT_EQ(slurp(path), "one\n");
 	struct stat st;
 	ASSERT_EQ(::stat(path.c_str(), &st), 0);
-	EXPECT_EQ(st.st_mode & 0777, 0644u);
+	EXPECT_EQ(st.st_mode & 0777, 0600u) << "a new file may hold CHAP secrets: root only";
 
-	ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+	ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
 	ASSERT_TRUE(write_file_atomic(path, "two\n").ok());
 	EXPECT_EQ(slurp(path), "two\n");
 	ASSERT_EQ(::stat(path.c_str(), &st), 0);
-	EXPECT_EQ(st.st_mode & 0777, 0600u) << "the mode of the replaced file is kept";
+	EXPECT_EQ(st.st_mode & 0777, 0640u) << "the mode of the replaced file is kept";
 	EXPECT_EQ(dir.entries(), std::vector<std::string>{"scst.conf"});
 }
 

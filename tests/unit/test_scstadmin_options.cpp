@@ -132,3 +132,30 @@ TEST(ScstadminOptions, UsageErrors)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ScstadminOptions, MultiValuedAttributeVerbs)
+{
+	auto inv = parse_args({"-add_tgt_attr", "iqn.x:t", "-driver", "iscsi", "-attributes",
+			       "IncomingUser=joe 12charsecret"});
+	ASSERT_TRUE(inv) << inv.error().to_string();
+	EXPECT_EQ(inv->verb, Verb::AddTgtAttr);
+	EXPECT_EQ(inv->value, "iqn.x:t");
+	ASSERT_EQ(inv->attributes.size(), 1u);
+	EXPECT_EQ(inv->attributes[0],
+		  (std::pair<std::string, std::string>{"IncomingUser", "joe 12charsecret"}));
+
+	auto drv = parse_args({"-rem_drv_attr", "iscsi", "-attributes", "OutgoingUser=t 123456789012"});
+	ASSERT_TRUE(drv) << drv.error().to_string();
+	EXPECT_EQ(drv->verb, Verb::RemDrvAttr);
+
+	auto no_driver = parse_args({"-rem_tgt_attr", "t", "-attributes", "allowed_portal=10.*"});
+	ASSERT_FALSE(no_driver);
+	EXPECT_NE(no_driver.error().to_string().find("-driver"), std::string::npos);
+	auto no_attrs = parse_args({"-add_drv_attr", "iscsi"});
+	ASSERT_FALSE(no_attrs);
+	EXPECT_NE(no_attrs.error().to_string().find("-attributes"), std::string::npos);
+}
+
+}  // namespace

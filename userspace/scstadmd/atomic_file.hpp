@@ -14,9 +14,10 @@
 namespace scstadmd {
 
 // Replace @path with @content atomically. The file keeps the mode of the
-// file it replaces (@mode for a new one).
+// file it replaces (@mode for a new one: root only, as scst.conf may hold
+// CHAP secrets).
 scstconf::Result<void> write_file_atomic(const std::string &path, std::string_view content,
-					 mode_t mode = 0644);
+					 mode_t mode = 0600);
 
 // The content of @path; nullopt when it does not exist.
 scstconf::Result<std::optional<std::string>> read_file(const std::string &path);

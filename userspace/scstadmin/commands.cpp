@@ -160,12 +160,23 @@ void print_json(const json &j)
 	std::cout << j.dump(2) << "\n";
 }
 
+// k: v, or k: [v1, v2...] for a multi-valued attribute (IncomingUser).
+void add_json_attr(json &a, const std::string &k, const std::string &v)
+{
+	if (!a.contains(k))
+		a[k] = v;
+	else if (a[k].is_array())
+		a[k].push_back(v);
+	else
+		a[k] = json::array({a[k], v});
+}
+
 json attrs_json(const Record &r)
 {
 	json a = json::object();
 	for (const auto &[k, v] : r.fields)
 		if (k.starts_with("attr."))
-			a[k.substr(5)] = v;
+			add_json_attr(a, k.substr(5), v);
 	return a;
 }
 
@@ -175,7 +186,7 @@ int list_attrs(const Invocation &inv, const std::string &name, const std::vector
 	if (inv.json) {
 		json a = json::object();
 		for (const auto &[k, v] : attrs)
-			a[k] = v;
+			add_json_attr(a, k, v);
 		print_json({{"name", name}, {"attributes", a}, {"key", keys}});
 		return 0;
 	}
@@ -459,7 +470,7 @@ int list_other_attr(scstnl::Client &nl, const Invocation &inv)
 		auto r = get(nl, req);
 		if (r.error || r.list.empty())
 			return kernel_fail("driver " + inv.value, r.error);
-		return list_attrs(inv, inv.value, record_attrs(r.list[0], {"driver"}), {});
+		return list_attrs(inv, inv.value, record_attrs(r.list[0], {"driver"}), r.list[0].key_attrs);
 	}
 	case Verb::ListTgtAttr: {
 		Request req{SCST_CMD_TARGET_GET, false, {}};
@@ -713,7 +724,8 @@ scstconf::Result<void> write_atomically(const std::string &path, const std::stri
 {
 	auto error = [&](int err) { return Error{path, 0, 0, "", std::strerror(err)}; };
 	TempFile tmp(path + ".tmp." + std::to_string(getpid()));
-	Fd fd(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+	// It may hold CHAP secrets (IncomingUser): for root only.
+	Fd fd(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
 	if (fd.get() < 0)
 		return error(errno);
 	for (std::size_t off = 0; off < text.size();) {
@@ -831,6 +843,25 @@ int change(scstnl::Client &nl, const Invocation &inv)
 		return run_ops(nl, inv, set_ops(inv, Scope::Driver, {.driver = inv.value}));
 	case Verb::SetTgtAttr:
 		return run_ops(nl, inv, set_ops(inv, Scope::Target, {.driver = inv.driver, .target = inv.value}));
+	case Verb::AddDrvAttr:
+	case Verb::RemDrvAttr:
+	case Verb::AddTgtAttr:
+	case Verb::RemTgtAttr: {
+		// One value each of multi-valued attributes (IncomingUser...).
+		const bool drv = inv.verb == Verb::AddDrvAttr || inv.verb == Verb::RemDrvAttr;
+		const bool add = inv.verb == Verb::AddDrvAttr || inv.verb == Verb::AddTgtAttr;
+		std::vector<Op> ops;
+		for (const auto &[k, v] : inv.attributes) {
+			Op op = drv ? make(add ? OpKind::AddAttrValue : OpKind::DelAttrValue, Scope::Driver,
+					   {.driver = inv.value})
+				    : make(add ? OpKind::AddAttrValue : OpKind::DelAttrValue, Scope::Target,
+					   {.driver = inv.driver, .target = inv.value});
+			op.key = k;
+			op.value = v;
+			ops.push_back(op);
+		}
+		return run_ops(nl, inv, ops);
+	}
 	case Verb::SetGrpAttr:
 		return run_ops(nl, inv, set_ops(inv, Scope::Group,
 						{.driver = inv.driver, .target = inv.target, .group = inv.value}));

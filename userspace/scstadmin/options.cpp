@@ -44,6 +44,10 @@ constexpr std::array kVerbs = {
 	VerbInfo{"set_drv_attr", Verb::SetDrvAttr, Arg::Required, "DRIVER -attributes K=V,..."},
 	VerbInfo{"set_tgt_attr", Verb::SetTgtAttr, Arg::Required, "TARGET -driver D -attributes K=V,..."},
 	VerbInfo{"set_grp_attr", Verb::SetGrpAttr, Arg::Required, "GROUP -driver D -target T -attributes K=V,..."},
+	VerbInfo{"add_drv_attr", Verb::AddDrvAttr, Arg::Required, "DRIVER -attributes K=V,... (a value of IncomingUser...)"},
+	VerbInfo{"rem_drv_attr", Verb::RemDrvAttr, Arg::Required, "DRIVER -attributes K=V,..."},
+	VerbInfo{"add_tgt_attr", Verb::AddTgtAttr, Arg::Required, "TARGET -driver D -attributes K=V,..."},
+	VerbInfo{"rem_tgt_attr", Verb::RemTgtAttr, Arg::Required, "TARGET -driver D -attributes K=V,..."},
 	VerbInfo{"set_lun_attr", Verb::SetLunAttr, Arg::Required, "LUN -driver D -target T [-group G] -attributes read_only=1"},
 	VerbInfo{"open_dev", Verb::OpenDev, Arg::Required, "DEVICE -handler H [-attributes K=V,...]"},
 	VerbInfo{"close_dev", Verb::CloseDev, Arg::Required, "DEVICE [-handler H]"},
@@ -247,6 +251,8 @@ scstconf::Result<Invocation> parse_args(const std::vector<std::string> &args)
 	switch (inv.verb) {
 	case Verb::ListTgtAttr:
 	case Verb::SetTgtAttr:
+	case Verb::AddTgtAttr:
+	case Verb::RemTgtAttr:
 	case Verb::AddTarget:
 	case Verb::RemTarget:
 	case Verb::EnableTarget:
@@ -291,6 +297,10 @@ scstconf::Result<Invocation> parse_args(const std::vector<std::string> &args)
 	case Verb::SetDrvAttr:
 	case Verb::SetTgtAttr:
 	case Verb::SetGrpAttr:
+	case Verb::AddDrvAttr:
+	case Verb::RemDrvAttr:
+	case Verb::AddTgtAttr:
+	case Verb::RemTgtAttr:
 		if (inv.attributes.empty())
 			return usage_error("-attributes", "-" + inv.verb_name + " needs -attributes K=V,...");
 		break;

@@ -16,6 +16,7 @@ enum class Verb {
 	ListHandler, ListDevice, ListDriver, ListTarget, ListGroup, ListSessions,
 	ListScstAttr, ListHndAttr, ListDevAttr, ListDrvAttr, ListTgtAttr, ListGrpAttr, ListLunAttr,
 	SetScstAttr, SetHndAttr, SetDevAttr, SetDrvAttr, SetTgtAttr, SetGrpAttr, SetLunAttr,
+	AddDrvAttr, RemDrvAttr, AddTgtAttr, RemTgtAttr,
 	OpenDev, CloseDev, ResyncDev,
 	AddTarget, RemTarget, EnableTarget, DisableTarget,
 	AddGroup, RemGroup,

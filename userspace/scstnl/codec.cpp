@@ -82,6 +82,8 @@ constexpr const char *cmd_names[] = {
 	[SCST_EVENT_CONFIG_CHANGED] = "CONFIG_CHANGED",
 	[SCST_CMD_GLOBAL_GET] = "GLOBAL_GET",
 	[SCST_CMD_GLOBAL_SET] = "GLOBAL_SET",
+	[SCST_CMD_ATTR_ADD] = "ATTR_ADD",
+	[SCST_CMD_ATTR_DEL] = "ATTR_DEL",
 };
 static_assert(std::size(cmd_names) == SCST_CMD_MAX + 1, "a command without a name");
 

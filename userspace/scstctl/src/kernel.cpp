@@ -1,8 +1,9 @@
 // scstconf's model and operations on the kernel's "scst" generic netlink
 // family (include/uapi/scst_netlink.h). What the family has no command for
-// (attributes of the SCST core, handlers, drivers and groups, multi-valued
-// attributes) goes through the sysfs writes of scstconf::to_sysfs(), the
-// mgmt lines of a target driver through SCST_CMD_DRIVER_MGMT.
+// (attributes of handlers, drivers and groups) goes through the sysfs writes
+// of scstconf::to_sysfs(), the mgmt lines of a target driver through
+// SCST_CMD_DRIVER_MGMT. Multi-valued attributes of drivers and targets
+// (iSCSI's IncomingUser...) are SCST_CMD_ATTR_ADD/DEL.
 #include "scstctl/kernel.hpp"
 
 #include <array>
@@ -93,6 +94,17 @@ std::optional<uint64_t> to_number(std::string_view s)
 	return v;
 }
 
+// The "[key]" attributes of a record: every value of a multi-valued one
+// (one SCST_A_ATTR each, iSCSI's IncomingUser...), in order.
+void add_key_attrs(const Record &r, scstconf::Attributes &out)
+{
+	std::set<std::string> seen;
+	for (const auto &key : r.key_attrs)
+		if (seen.insert(key).second)
+			for (auto &v : all(r, "attr." + key))
+				out.add(key, std::move(v));
+}
+
 scstconf::Handler &handler_of(Config &c, const std::string &name)
 {
 	if (auto *h = scstconf::find_named(c.handlers, name))
@@ -139,9 +151,7 @@ Result<void> read_target(scstnl::Client &nl, const std::string &drv, const Recor
 		t.attrs.add("enabled", "1");
 	if (auto id = get(rec, "rel_tgt_id"); !id.empty() && id != "0")
 		t.attrs.add("rel_tgt_id", id);
-	for (const auto &key : rec.key_attrs)
-		if (auto v = rec.get("attr." + key))
-			t.attrs.add(key, *v);
+	add_key_attrs(rec, t.attrs);
 
 	if (drv == kLocalDriver) {
 		// scst_local: the sessions are the add_target session_name's.
@@ -432,9 +442,7 @@ Result<Config> read_running_once(scstnl::Client &nl)
 	for (const auto &r : devs.records) {
 		scstconf::Device d;
 		d.name = get(r, "device");
-		for (const auto &key : r.key_attrs)
-			if (auto v = r.get("attr." + key))
-				d.attrs.add(key, *v);
+		add_key_attrs(r, d.attrs);
 		if (get(r, "read_only") == "1")
 			ro_devices.insert(d.name);
 		handler_of(c, get(r, "handler")).devices.push_back(std::move(d));
@@ -446,6 +454,7 @@ Result<Config> read_running_once(scstnl::Client &nl)
 	for (const auto &dr : drvs.records) {
 		scstconf::TargetDriver td;
 		td.name = get(dr, "driver");
+		add_key_attrs(dr, td.attrs);
 		Request req{SCST_CMD_TARGET_GET, true, {}};
 		req.add(SCST_A_DRIVER, td.name);
 		auto tgts = dump(nl, req);
@@ -495,8 +504,19 @@ Result<void> apply_op(scstnl::Client &nl, const Op &op)
 	case OpKind::SetAttr:
 		return set_attr(nl, op);
 	case OpKind::AddAttrValue:
-	case OpKind::DelAttrValue:
-		return apply_sysfs(nl, op);
+	case OpKind::DelAttrValue: {
+		if (op.scope != Scope::Driver && op.scope != Scope::Target)
+			return apply_sysfs(nl, op);
+		Request req{static_cast<uint8_t>(op.kind == OpKind::AddAttrValue ? SCST_CMD_ATTR_ADD
+										  : SCST_CMD_ATTR_DEL),
+			    false,
+			    {}};
+		req.add(SCST_A_DRIVER, p.driver);
+		if (op.scope == Scope::Target)
+			req.add(SCST_A_TARGET, p.target);
+		req.add(SCST_A_ATTR, AttrPair{op.key, op.value.value_or("")});
+		return call(nl, op, req);
+	}
 	case OpKind::AddDevice: {
 		Request add{SCST_CMD_DEVICE_ADD, false, {}};
 		add.add(SCST_A_HANDLER, p.handler).add(SCST_A_DEVICE, p.device);
