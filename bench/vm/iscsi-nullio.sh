@@ -13,7 +13,7 @@
 set -euo pipefail
 source /scst/bench/vm/iscsi-lib.bash
 trap bench_save EXIT
-rounds=${SCST_BENCH_ROUNDS:-3}
+rounds=${SCST_BENCH_ROUNDS:-5}
 runtime=${SCST_BENCH_RUNTIME:-5}
 zc=${SCST_BENCH_ZC:-}
 [ -z "$zc" ] || echo "$zc" >/sys/module/scst_iscsi/parameters/zerocopy_threshold

@@ -366,8 +366,13 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 	spin_unlock(&conn->task_lock);
 
 	isc_send_r2ts(conn, &b);
+	/*
+	 * All data came with the command (immediate or unsolicited): we are
+	 * in the core's process context, so go on executing here instead of
+	 * queueing the command to a worker once more.
+	 */
 	if (complete)
-		scst_rx_data(cmd, SCST_RX_STATUS_SUCCESS, SCST_CONTEXT_THREAD);
+		scst_rx_data(cmd, SCST_RX_STATUS_SUCCESS, SCST_CONTEXT_DIRECT);
 	return SCST_TGT_RES_SUCCESS;
 }
 
