@@ -18,6 +18,28 @@ class FakeKernel : public scstadmd::IscsiKernel {
 public:
 	std::vector<scstadmd::IscsiTarget> tgts;
 	std::vector<scstadmd::IscsiKernel::ConnAdd> added;
+	// The configuration config() reports; without one, driver "iscsi"
+	// with `drv_attrs` and each of `tgts` with LUN 0 for everybody.
+	std::optional<scstconf::Config> cfg;
+	scstconf::Attributes drv_attrs;
+
+	scstconf::Result<scstconf::Config> config() override
+	{
+		if (cfg)
+			return *cfg;
+		scstconf::Config c;
+		scstconf::TargetDriver d{"iscsi", drv_attrs, {}, {}};
+		for (const auto &t : tgts) {
+			scstconf::Target ct;
+			ct.name = t.name;
+			if (t.enabled)
+				ct.attrs.add("enabled", "1");
+			ct.luns.push_back({0, "d0", {}, {}});
+			d.targets.push_back(std::move(ct));
+		}
+		c.drivers.push_back(std::move(d));
+		return c;
+	}
 
 	scstconf::Result<std::optional<scstadmd::IscsiTarget>> target(const std::string &name) override
 	{

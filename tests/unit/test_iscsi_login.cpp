@@ -126,13 +126,150 @@ TEST(IscsiLogin, NormalSessionIsHandedOver)
 	EXPECT_TRUE(r2[1] & ISC_FLAG_FINAL);
 }
 
+// A discovery session's answer to SendTargets=All over @c.
+std::string send_targets_all(Pair &p, LoginConn &c)
+{
+	p.send(login_req(ISC_STAGE_OPERATIONAL, ISC_STAGE_FULL_FEATURE,
+			 keys({std::string("InitiatorName=") + kInitiator, "SessionType=Discovery"})));
+	EXPECT_TRUE(c.on_readable());
+	EXPECT_EQ(status(p.recv()), ISC_LOGIN_OK);
+
+	auto st = keys({"SendTargets=All"});
+	std::vector<uint8_t> text(ISC_BHS_LEN + isc_padded(st.size()), 0);
+	text[0] = ISC_OP_TEXT_REQ | ISC_OP_IMMEDIATE;
+	text[1] = ISC_FLAG_FINAL;
+	isc_bhs_set_dlength(text.data(), st.size());
+	text[19] = 2;
+	std::fill(text.begin() + 20, text.begin() + 24, 0xff);	// TTT
+	std::copy(st.begin(), st.end(), text.begin() + ISC_BHS_LEN);
+	p.send(text);
+	EXPECT_TRUE(c.on_readable());
+	auto r = p.recv();
+	if (r.size() < size_t(ISC_BHS_LEN))
+		return "";
+	std::string body(r.begin() + ISC_BHS_LEN, r.end());
+	// Without the padding.
+	return body.substr(0, isc_bhs_dlength(r.data()));
+}
+
+// A config with driver iscsi and these targets, enabled.
+scstconf::Config iscsi_config(std::vector<scstconf::Target> targets)
+{
+	scstconf::Config c;
+	for (auto &t : targets)
+		t.attrs.add("enabled", "1");
+	c.drivers.push_back({"iscsi", {}, std::move(targets), {}});
+	return c;
+}
+
+scstconf::Target open_target(const char *name)
+{
+	scstconf::Target t;
+	t.name = name;
+	t.luns.push_back({0, "d0", {}, {}});
+	return t;
+}
+
+// LUNs only for initiators matching @pattern.
+scstconf::Target masked_target(const char *name, const char *pattern)
+{
+	scstconf::Target t;
+	t.name = name;
+	scstconf::Group g;
+	g.name = "g";
+	g.luns.push_back({0, "d0", {}, {}});
+	g.initiators.push_back({pattern, {}});
+	t.groups.push_back(std::move(g));
+	return t;
+}
+
+const IscsiPortal kLocal4{"127.0.0.1", 3260, 1};
+const IscsiPortal kLocal6{"::1", 3260, 1};
+
+TEST(IscsiLogin, SendTargetsFilteredByMaskingAndPortals)
+{
+	FakeKernel k;
+	scstconf::Target v6 = open_target("iqn.2026-11.org.scst:v6");
+	v6.attrs.add("allowed_portal", "[::1]");
+	scstconf::Target lo = open_target("iqn.2026-11.org.scst:lo");
+	lo.attrs.add("allowed_portal", "127.0.0.*");
+	k.cfg = iscsi_config({open_target(kTarget), masked_target("iqn.2026-11.org.scst:masked", "iqn.x:*"),
+			      masked_target("iqn.2026-11.org.scst:mine", "iqn.2026-11.org.scst:i?"),
+			      std::move(v6), std::move(lo)});
+	{
+		Pair p;
+		LoginConn c(UniqueFd(p.ours), k, {kLocal4, kLocal6}, kLocal4);
+		const std::string body = send_targets_all(p, c);
+		EXPECT_NE(body.find(std::string("TargetName=") + kTarget), std::string::npos) << body;
+		EXPECT_NE(body.find("TargetName=iqn.2026-11.org.scst:mine"), std::string::npos) << body;
+		EXPECT_EQ(body.find("masked"), std::string::npos) << body;
+		EXPECT_EQ(body.find(":v6"), std::string::npos) << body;
+		// lo: only its IPv4 portal; the open target: both.
+		const auto lo_at = body.find("TargetName=iqn.2026-11.org.scst:lo");
+		ASSERT_NE(lo_at, std::string::npos) << body;
+		const std::string lo_part = body.substr(lo_at, body.find("TargetName=", lo_at + 1) - lo_at);
+		EXPECT_NE(lo_part.find("TargetAddress=127.0.0.1:3260,1"), std::string::npos) << body;
+		EXPECT_EQ(lo_part.find("[::1]"), std::string::npos) << body;
+		EXPECT_NE(body.find("TargetAddress=[::1]:3260,1"), std::string::npos) << body;
+	}
+	{
+		Pair p;
+		LoginConn c(UniqueFd(p.ours), k, {kLocal4, kLocal6}, kLocal6);
+		const std::string body = send_targets_all(p, c);
+		EXPECT_NE(body.find("TargetName=iqn.2026-11.org.scst:v6"), std::string::npos) << body;
+		EXPECT_EQ(body.find("TargetName=iqn.2026-11.org.scst:lo"), std::string::npos) << body;
+	}
+}
+
+// A normal session's first request to @target, from kInitiator.
+uint16_t login_status(FakeKernel &k, const char *target, const IscsiPortal &local)
+{
+	Pair p;
+	LoginConn c(UniqueFd(p.ours), k, {}, local);
+	p.send(login_req(ISC_STAGE_SECURITY, ISC_STAGE_OPERATIONAL,
+			 keys({std::string("InitiatorName=") + kInitiator, std::string("TargetName=") + target,
+			       "AuthMethod=None"})));
+	c.on_readable();
+	return status(p.recv());
+}
+
+TEST(IscsiLogin, RefusedWhereTheTargetCannotBeSeen)
+{
+	FakeKernel k;
+	for (const char *n : {kTarget, "iqn.2026-11.org.scst:masked", "iqn.2026-11.org.scst:mine",
+			      "iqn.2026-11.org.scst:v6"})
+		k.tgts.push_back(make_target(n, true));
+	scstconf::Target v6 = open_target("iqn.2026-11.org.scst:v6");
+	v6.attrs.add("allowed_portal", "::1");
+	k.cfg = iscsi_config({open_target(kTarget), masked_target("iqn.2026-11.org.scst:masked", "iqn.x:*"),
+			      masked_target("iqn.2026-11.org.scst:mine", "*:i1"), std::move(v6)});
+	EXPECT_EQ(login_status(k, kTarget, kLocal4), ISC_LOGIN_OK);
+	EXPECT_EQ(login_status(k, "iqn.2026-11.org.scst:mine", kLocal4), ISC_LOGIN_OK);
+	// LUN masking gives no view: authorization failure.
+	EXPECT_EQ(login_status(k, "iqn.2026-11.org.scst:masked", kLocal4), ISC_LOGIN_AUTHZ_FAILED);
+	// Not on this portal: not found, as SendTargets does not show it.
+	EXPECT_EQ(login_status(k, "iqn.2026-11.org.scst:v6", kLocal4), ISC_LOGIN_NOT_FOUND);
+	EXPECT_EQ(login_status(k, "iqn.2026-11.org.scst:v6", kLocal6), ISC_LOGIN_OK);
+	EXPECT_TRUE(k.added.empty());
+
+	// The kernel's configuration cannot be read: a target error.
+	struct Broken : FakeKernel {
+		scstconf::Result<scstconf::Config> config() override
+		{
+			return scstconf::Error{"", 0, 0, "", "netlink down"};
+		}
+	} broken;
+	broken.tgts = k.tgts;
+	EXPECT_EQ(login_status(broken, kTarget, kLocal4), ISC_LOGIN_TARGET_ERROR);
+}
+
 TEST(IscsiLogin, DiscoverySendTargets)
 {
 	FakeKernel k;
 	k.tgts.push_back(make_target(kTarget, true));
 	k.tgts.push_back(make_target("iqn.2026-11.org.scst:off", false));
 	Pair p;
-	LoginConn c(UniqueFd(p.ours), k);
+	LoginConn c(UniqueFd(p.ours), k, {}, kLocal4);
 	p.send(login_req(ISC_STAGE_OPERATIONAL, ISC_STAGE_FULL_FEATURE,
 			 keys({std::string("InitiatorName=") + kInitiator, "SessionType=Discovery"})));
 	EXPECT_TRUE(c.on_readable());

@@ -224,3 +224,84 @@ TEST(IscsiLoginChap, TransitHeldUntilChapDone)
 	EXPECT_EQ(r.status, ISC_LOGIN_OK);
 	EXPECT_TRUE(r.transit);
 }
+
+namespace {
+
+const std::string kDiscSecret = "discovery-secret";
+
+// A discovery session up to the challenge, for a kernel whose driver has
+// an IncomingUser account.
+std::pair<unsigned, std::vector<uint8_t>> discovery_challenge(Conn &c)
+{
+	Rsp r = c.req(ISC_STAGE_SECURITY, false, 0, {kIni, "SessionType=Discovery", "AuthMethod=CHAP,None"});
+	EXPECT_EQ(r.status, ISC_LOGIN_OK);
+	EXPECT_EQ(r.kv["AuthMethod"], "CHAP");
+	r = c.req(ISC_STAGE_SECURITY, false, 0, {"CHAP_A=5"});
+	EXPECT_EQ(r.status, ISC_LOGIN_OK);
+	auto ch = decode_binary(r.kv["CHAP_C"]);
+	EXPECT_TRUE(ch);
+	return {unsigned(std::stoul(r.kv["CHAP_I"])), ch ? *ch : std::vector<uint8_t>{}};
+}
+
+FakeKernel discovery_kernel()
+{
+	FakeKernel k = chap_kernel(false);
+	k.drv_attrs.add("IncomingUser", "disc " + kDiscSecret);
+	k.drv_attrs.add("OutgoingUser", "dtgt " + kTgtSecret);
+	return k;
+}
+
+} // namespace
+
+TEST(IscsiLoginChap, DiscoveryWithoutDriverAccountsNeedsNothing)
+{
+	FakeKernel k = chap_kernel(false);  // the target's accounts do not count
+	Conn c(k);
+	bool alive = false;
+	Rsp r = c.req(ISC_STAGE_SECURITY, true, ISC_STAGE_FULL_FEATURE,
+		      {kIni, "SessionType=Discovery", "AuthMethod=None"}, &alive);
+	EXPECT_EQ(r.status, ISC_LOGIN_OK);
+	EXPECT_TRUE(r.transit);
+	EXPECT_TRUE(alive);
+}
+
+TEST(IscsiLoginChap, DiscoveryAuthenticatesWithTheDriversAccounts)
+{
+	FakeKernel k = discovery_kernel();
+	{
+		// AuthMethod=None is refused.
+		Conn c(k);
+		bool alive = true;
+		Rsp r = c.req(ISC_STAGE_SECURITY, true, ISC_STAGE_FULL_FEATURE,
+			      {kIni, "SessionType=Discovery", "AuthMethod=None"}, &alive);
+		EXPECT_EQ(r.status >> 8, 2);
+		EXPECT_FALSE(alive);
+	}
+	{
+		// The target's account is not a discovery account.
+		Conn c(k);
+		auto [id, ch] = discovery_challenge(c);
+		bool alive = true;
+		Rsp r = c.req(ISC_STAGE_SECURITY, true, ISC_STAGE_FULL_FEATURE,
+			      {"CHAP_N=joe", "CHAP_R=" + md5_response(id, kSecret, ch)}, &alive);
+		EXPECT_EQ(r.status, ISC_LOGIN_AUTH_FAILED);
+		EXPECT_FALSE(alive);
+	}
+	{
+		// The driver's account, with mutual CHAP: a discovery session.
+		Conn c(k);
+		auto [id, ch] = discovery_challenge(c);
+		const std::vector<uint8_t> ini_ch(16, 0x5a);
+		bool alive = false;
+		Rsp r = c.req(ISC_STAGE_SECURITY, true, ISC_STAGE_FULL_FEATURE,
+			      {"CHAP_N=disc", "CHAP_R=" + md5_response(id, kDiscSecret, ch), "CHAP_I=3",
+			       "CHAP_C=" + encode_binary(ini_ch, BinaryEncoding::Hex)},
+			      &alive);
+		EXPECT_EQ(r.status, ISC_LOGIN_OK);
+		EXPECT_TRUE(r.transit);
+		EXPECT_TRUE(alive);  // stays with the daemon
+		EXPECT_EQ(r.kv["CHAP_N"], "dtgt");
+		EXPECT_EQ(r.kv["CHAP_R"], md5_response(3, kTgtSecret, ini_ch));
+		EXPECT_TRUE(k.added.empty());
+	}
+}

@@ -131,7 +131,7 @@ int run_daemon(const Options &opt, KernelPort &kernel)
 	if (!start->waiting_for.empty())
 		syncer.wait(EventLoop::Clock::now(), start->waiting_for);
 
-	auto iscsi_kernel = make_netlink_iscsi_kernel();
+	auto iscsi_kernel = make_netlink_iscsi_kernel(kernel);
 	IscsiPortals portals(*iscsi_kernel);
 	if (auto r = portals.listen(iscsi_portal_addrs(opt)); !r)
 		log_warning(r.error().to_string());

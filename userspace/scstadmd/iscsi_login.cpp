@@ -22,6 +22,7 @@
 #include <client.hpp>
 
 #include "error.hpp"
+#include "kernel_port.hpp"
 #include "log.hpp"
 #include "uapi/scst_iscsi_netlink.h"
 #include "uapi/scst_netlink.h"
@@ -90,7 +91,38 @@ IscsiTarget target_from_record(const scstnl::Record &r)
 	num("MaxXmitDataSegmentLength", t.max_xmit_dsl);
 	t.queued_commands = 32;
 	num("QueuedCommands", t.queued_commands);
+	// CHAP accounts: one SCST_A_ATTR per value (only root gets them).
+	scstconf::Attributes accounts;
+	for (const auto &[k, v] : r.fields)
+		if (k == "attr.IncomingUser" || k == "attr.OutgoingUser")
+			accounts.add(k.substr(5), v);
+	auto creds = chap_credentials(accounts);
+	for (const auto &w : creds.warnings)
+		log_warning("iSCSI target " + t.name + ": " + w);
+	t.chap = std::move(creds.credentials);
 	return t;
+}
+
+// The local address and port of a connection; an empty address if it is
+// not an IP socket.
+IscsiPortal local_portal(int fd)
+{
+	sockaddr_storage ss{};
+	socklen_t sl = sizeof(ss);
+	char addr[INET6_ADDRSTRLEN] = "";
+	IscsiPortal p{"", 0, 1};
+	if (::getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &sl) < 0)
+		return p;
+	if (ss.ss_family == AF_INET) {
+		auto *a4 = reinterpret_cast<sockaddr_in *>(&ss);
+		if (inet_ntop(AF_INET, &a4->sin_addr, addr, sizeof(addr)))
+			p = {addr, ntohs(a4->sin_port), 1};
+	} else if (ss.ss_family == AF_INET6) {
+		auto *a6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+		if (inet_ntop(AF_INET6, &a6->sin6_addr, addr, sizeof(addr)))
+			p = {addr, ntohs(a6->sin6_port), 1};
+	}
+	return p;
 }
 
 // ---- the kernel over netlink ----
@@ -142,6 +174,10 @@ int on_error(sockaddr_nl *, nlmsgerr *e, void *arg)
 
 class NetlinkIscsiKernel : public IscsiKernel {
 public:
+	explicit NetlinkIscsiKernel(KernelPort &port) : port_(port) {}
+
+	scstconf::Result<scstconf::Config> config() override { return port_.read_running(); }
+
 	scstconf::Result<std::optional<IscsiTarget>> target(const std::string &name) override
 	{
 		scstnl::Client c;
@@ -254,6 +290,9 @@ public:
 			return make_error("CONN_ADD: no TSIH in the reply");
 		return *st.tsih;
 	}
+
+private:
+	KernelPort &port_;
 };
 
 // The text of "key=value\0..." as a string, for a quick look at a key.
@@ -276,9 +315,9 @@ std::string status_str(uint16_t st)
 
 } // namespace
 
-std::unique_ptr<IscsiKernel> make_netlink_iscsi_kernel()
+std::unique_ptr<IscsiKernel> make_netlink_iscsi_kernel(KernelPort &port)
 {
-	return std::make_unique<NetlinkIscsiKernel>();
+	return std::make_unique<NetlinkIscsiKernel>(port);
 }
 
 uint8_t iscsi_security_methods(const IscsiTarget *target, const std::string &)
@@ -286,10 +325,13 @@ uint8_t iscsi_security_methods(const IscsiTarget *target, const std::string &)
 	return target && target->chap.auth_required() ? BIT(ISC_AUTH_CHAP) : BIT(ISC_AUTH_NONE);
 }
 
-LoginConn::LoginConn(UniqueFd fd, IscsiKernel &kernel) : fd_(std::move(fd)), kernel_(kernel)
+LoginConn::LoginConn(UniqueFd fd, IscsiKernel &kernel, std::vector<IscsiPortal> listeners,
+		     std::optional<IscsiPortal> local)
+	: fd_(std::move(fd)), kernel_(kernel), listeners_(std::move(listeners))
 {
 	std::random_device rd;
 	stat_sn_ = rd();
+	local_ = local ? *local : local_portal(fd_.get());
 }
 
 bool LoginConn::on_readable()
@@ -403,7 +445,20 @@ uint16_t LoginConn::start(const std::string &text)
 	isc_tgt_config_default(&cfg_);
 	cfg_.limits.max_connections = 1;
 	cfg_.limits.erl = 0;
-	if (!discovery) {
+	auto config = kernel_.config();
+	if (!config) {
+		log_error("iSCSI login of " + *initiator + ": " + config.error().to_string());
+		return ISC_LOGIN_TARGET_ERROR;
+	}
+	if (discovery) {
+		// The driver's accounts authenticate discovery sessions.
+		auto creds = discovery_chap_credentials(*config);
+		for (const auto &w : creds.warnings)
+			log_warning("iSCSI discovery: " + w);
+		if (creds.credentials.auth_required())
+			chap_.emplace(std::move(creds.credentials));
+		cfg_.auth_methods = chap_ ? BIT(ISC_AUTH_CHAP) : BIT(ISC_AUTH_NONE);
+	} else {
 		auto name = text_key(text, "TargetName");
 		if (!name)
 			return ISC_LOGIN_MISSING_PARAM;
@@ -418,11 +473,27 @@ uint16_t LoginConn::start(const std::string &text)
 			return ISC_LOGIN_NOT_FOUND;
 		}
 		target_ = std::move(*t);
+		// Access as SendTargets shows it (iscsi_discovery.hpp).
+		const scstconf::Target *ct = nullptr;
+		if (auto *drv = scstconf::find_named(config->drivers, kDriver))
+			ct = scstconf::find_named(drv->targets, target_->name);
+		if (!ct || !portal_allowed(*ct, local_.addr)) {
+			log_info("iSCSI login of " + *initiator + " to " + *name + ": not allowed on portal " +
+				 (local_.addr.empty() ? std::string("?") : local_.addr) + ", status " +
+				 status_str(ISC_LOGIN_NOT_FOUND));
+			return ISC_LOGIN_NOT_FOUND;
+		}
+		if (!initiator_may_see(*ct, *initiator)) {
+			log_info("iSCSI login of " + *initiator + " to " + *name +
+				 ": LUN masking gives this initiator no view of the target, status " +
+				 status_str(ISC_LOGIN_AUTHZ_FAILED));
+			return ISC_LOGIN_AUTHZ_FAILED;
+		}
 		cfg_ = target_->cfg;
+		cfg_.auth_methods = iscsi_security_methods(&*target_, *initiator);
+		if (cfg_.auth_methods & BIT(ISC_AUTH_CHAP))
+			chap_.emplace(target_->chap);
 	}
-	cfg_.auth_methods = iscsi_security_methods(target_ ? &*target_ : nullptr, *initiator);
-	if (target_ && (cfg_.auth_methods & BIT(ISC_AUTH_CHAP)))
-		chap_.emplace(target_->chap);
 	neg_ = std::make_unique<isc_neg>();
 	isc_neg_init(neg_.get(), &cfg_, tsih_ == 0);
 	started_ = true;
@@ -482,6 +553,7 @@ bool LoginConn::login_pdu(const uint8_t *bhs, const uint8_t *data, uint32_t len)
 		return false;
 	}
 	if (chap_ && pi.csg == ISC_STAGE_SECURITY) {
+		const bool was_done = chap_->done();
 		ChapStep cs;
 		if (neg_->p.auth_method == ISC_AUTH_CHAP)
 			cs = chap_->step(chap_request(neg_->chap));
@@ -495,6 +567,11 @@ bool LoginConn::login_pdu(const uint8_t *bhs, const uint8_t *data, uint32_t len)
 			send_login_rsp(pi, cs.status, false, {});
 			return false;
 		}
+		if (!was_done && chap_->done() && chap_->algorithm())
+			log_info(std::string("iSCSI login of ") + neg_->initiator_name + ": CHAP user " +
+				 chap_->user() + " authenticated (" +
+				 std::string(chap_algorithm_name(*chap_->algorithm())) +
+				 (chap_->mutual() ? ", mutual" : "") + ")");
 	}
 	out.resize(out_len);
 	bool transit = pi.final && neg_->transit_ok && (!chap_ || chap_->done());
@@ -567,6 +644,41 @@ bool LoginConn::hand_over(const isc_pdu_info &pi, const std::vector<uint8_t> &an
 	return false;
 }
 
+void LoginConn::send_targets(std::vector<uint8_t> &out, uint32_t cap, u32 &out_len)
+{
+	auto config = kernel_.config();
+	if (!config) {
+		log_error("SendTargets: " + config.error().to_string());
+		return;
+	}
+	SendTargetsQuery q;
+	q.initiator = neg_->initiator_name;
+	q.value = neg_->send_targets_val;
+	q.arrival = local_;
+	// Without listeners (a connection handed to us otherwise): the one
+	// portal it came in on.
+	std::vector<IscsiPortal> portals = listeners_;
+	if (portals.empty())
+		portals.push_back(local_);
+	q.portals = portals;
+	auto found = scstadmd::send_targets(*config, q);
+	std::size_t shown = 0;
+	for (const DiscoveredTarget &t : found) {
+		auto text = send_targets_text(std::span(&t, 1));
+		if (out_len + text.size() > cap) {
+			log_warning("SendTargets: " + std::to_string(found.size() - shown) +
+				    " target(s) left out: the answer is limited to " + std::to_string(cap) +
+				    " bytes");
+			break;
+		}
+		std::copy(text.begin(), text.end(), out.begin() + out_len);
+		out_len += text.size();
+		shown++;
+	}
+	log_debug("SendTargets=" + std::string(q.value) + " from " + std::string(q.initiator) + " on " +
+		  local_.addr + ": " + std::to_string(shown) + " target(s)");
+}
+
 bool LoginConn::discovery_pdu(const uint8_t *bhs, const uint8_t *data, uint32_t len)
 {
 	isc_rx_limits lim{};
@@ -606,36 +718,8 @@ bool LoginConn::discovery_pdu(const uint8_t *bhs, const uint8_t *data, uint32_t 
 			isc_bhs_set_dlength(rsp, ISC_BHS_LEN);
 			return send_pdu(rsp, bhs, ISC_BHS_LEN);
 		}
-		if (neg_->send_targets) {
-			// The portal the initiator reached us on.
-			sockaddr_storage ss{};
-			socklen_t sl = sizeof(ss);
-			char addr[INET6_ADDRSTRLEN] = "";
-			uint16_t port = 3260;
-			if (::getsockname(fd_.get(), reinterpret_cast<sockaddr *>(&ss), &sl) == 0) {
-				if (ss.ss_family == AF_INET) {
-					auto *a4 = reinterpret_cast<sockaddr_in *>(&ss);
-					inet_ntop(AF_INET, &a4->sin_addr, addr, sizeof(addr));
-					port = ntohs(a4->sin_port);
-				} else {
-					auto *a6 = reinterpret_cast<sockaddr_in6 *>(&ss);
-					inet_ntop(AF_INET6, &a6->sin6_addr, addr, sizeof(addr));
-					port = ntohs(a6->sin6_port);
-				}
-			}
-			isc_portal portal{addr, port, 1};
-			std::string want = neg_->send_targets_val;
-			auto targets = kernel_.targets();
-			if (!targets)
-				log_error("SendTargets: " + targets.error().to_string());
-			else
-				for (const auto &t : *targets) {
-					if (!t.enabled || (want != "All" && want != t.name))
-						continue;
-					if (isc_sendtargets_add(out.data(), cap, &out_len, t.name.c_str(), &portal, 1))
-						break;
-				}
-		}
+		if (neg_->send_targets)
+			send_targets(out, cap, out_len);
 		sn(s, true);
 		isc_build_text_rsp(rsp, pi.itt, ISC_RSVD_TAG, pi.lun, true, false, out_len, &s);
 		return send_pdu(rsp, out.data(), out_len);

@@ -4,6 +4,18 @@
 // feature phase is handed to the kernel (ISC_CMD_CONN_ADD, include/uapi/
 // scst_iscsi_netlink.h); a Discovery session stays here and answers
 // SendTargets until the initiator logs out.
+//
+// Access, from the kernel's configuration (the "iscsi" driver's attributes):
+// - a Discovery session authenticates with CHAP against the driver's
+//   IncomingUser accounts when it has any (mutual CHAP with its
+//   OutgoingUser), and SendTargets answers only the targets and portals
+//   iscsi_discovery.hpp allows;
+// - a Normal session to a target whose allowed_portal does not admit the
+//   portal it came in on is refused as 0x0203 (not found: the target does
+//   not exist there, as SendTargets shows), one from an initiator LUN
+//   masking gives no view of the target as 0x0202 (authorization failure,
+//   RFC 7143 11.13.5), before any authentication; then the target's
+//   IncomingUser accounts require CHAP as above.
 #pragma once
 
 #include <sys/socket.h>
@@ -25,6 +37,7 @@ extern "C" {
 
 #include "fd.hpp"
 #include "iscsi_chap.hpp"
+#include "iscsi_discovery.hpp"
 
 namespace scstadmd {
 
@@ -47,6 +60,9 @@ public:
 	// std::nullopt when there is no such target.
 	virtual scstconf::Result<std::optional<IscsiTarget>> target(const std::string &name) = 0;
 	virtual scstconf::Result<std::vector<IscsiTarget>> targets() = 0;
+	// The running configuration (scstctl::read_running()): LUN masking,
+	// the driver's CHAP accounts, the targets' allowed_portal.
+	virtual scstconf::Result<scstconf::Config> config() = 0;
 
 	struct ConnAdd {
 		std::string target, initiator;
@@ -61,7 +77,9 @@ public:
 	virtual scstconf::Result<uint16_t> conn_add(const ConnAdd &c) = 0;
 };
 
-std::unique_ptr<IscsiKernel> make_netlink_iscsi_kernel();
+class KernelPort;
+// The configuration comes from @port's read_running().
+std::unique_ptr<IscsiKernel> make_netlink_iscsi_kernel(KernelPort &port);
 
 // The CHAP hook: which AuthMethods (BIT(enum isc_auth)) a login of
 // @initiator to @target (empty for a discovery session) may use: CHAP
@@ -70,8 +88,11 @@ uint8_t iscsi_security_methods(const IscsiTarget *target, const std::string &ini
 
 class LoginConn {
 public:
-	// @fd: an accepted TCP connection, non-blocking.
-	LoginConn(UniqueFd fd, IscsiKernel &kernel);
+	// @fd: an accepted TCP connection, non-blocking; @listeners: the
+	// portals the daemon listens on, for SendTargets; @local: the portal
+	// the connection came in on (default: the socket's address).
+	LoginConn(UniqueFd fd, IscsiKernel &kernel, std::vector<IscsiPortal> listeners = {},
+		  std::optional<IscsiPortal> local = std::nullopt);
 
 	int fd() const { return fd_.get(); }
 	// The socket is readable: read and answer what arrived. false when
@@ -92,9 +113,13 @@ private:
 			    const std::vector<uint8_t> &data, uint16_t tsih = 0);
 	bool send_pdu(const uint8_t *bhs, const uint8_t *data, uint32_t len);
 	void sn(isc_sn &s, bool new_statsn);
+	// Appends the SendTargets answer to @out (up to @cap bytes).
+	void send_targets(std::vector<uint8_t> &out, uint32_t cap, u32 &out_len);
 
 	UniqueFd fd_;
 	IscsiKernel &kernel_;
+	std::vector<IscsiPortal> listeners_;
+	IscsiPortal local_;
 	Phase phase_ = Phase::Login;
 	std::vector<uint8_t> in_;	// bytes received, not yet a whole PDU
 	std::string pending_text_;	// Login/Text data with C set

@@ -104,6 +104,15 @@ scstconf::Result<void> IscsiPortals::listen(const std::vector<PortalAddr> &addrs
 			continue;
 		}
 		log_info("iSCSI portal " + a.host + " port " + std::to_string(a.port));
+		// What SendTargets announces (the bound port, for port 0).
+		IscsiPortal p{a.host, a.port, 1};
+		sockaddr_storage ss{};
+		socklen_t sl = sizeof(ss);
+		if (::getsockname(fd->get(), reinterpret_cast<sockaddr *>(&ss), &sl) == 0)
+			p.port = ntohs(ss.ss_family == AF_INET6
+					       ? reinterpret_cast<sockaddr_in6 *>(&ss)->sin6_port
+					       : reinterpret_cast<sockaddr_in *>(&ss)->sin_port);
+		portals_.push_back(std::move(p));
 		listeners_.push_back(std::move(*fd));
 	}
 	if (listeners_.empty() && !addrs.empty())
@@ -168,7 +177,7 @@ void IscsiPortals::accept_on(EventLoop &loop, int lfd)
 		int one = 1;
 		::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		int cfd = fd.get();
-		conns_[cfd] = Conn{std::make_unique<LoginConn>(std::move(fd), kernel_),
+		conns_[cfd] = Conn{std::make_unique<LoginConn>(std::move(fd), kernel_, portals_),
 				   EventLoop::Clock::now() + idle_};
 		loop.watch(cfd, POLLIN, [this, &loop, cfd](short) {
 			auto it = conns_.find(cfd);

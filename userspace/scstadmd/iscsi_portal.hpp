@@ -59,6 +59,7 @@ private:
 	IscsiKernel &kernel_;
 	std::chrono::milliseconds idle_;
 	std::vector<UniqueFd> listeners_;
+	std::vector<IscsiPortal> portals_;  // their addresses, for SendTargets
 	std::map<int, Conn> conns_;
 };
 
