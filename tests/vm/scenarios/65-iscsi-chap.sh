@@ -4,7 +4,14 @@
 # allowed_portal of the driver and its targets as kernel attributes (sysfs
 # files, netlink, -write_config round trip, single values added and
 # removed, bad values refused, secrets hidden from an unprivileged user and
-# the kernel log).
+# the kernel log); then, with scstadmd and open-iscsi: discovery
+# authentication (a wrong secret refused, the right one with mutual CHAP
+# works), SendTargets filtered by LUN masking and allowed_portal, logins
+# refused where the target may not be seen (0x0202, 0x0203), login without
+# authentication, CHAP with MD5 and SHA-256, a wrong secret refused with an
+# authentication failure and not a hang, mutual CHAP with HeaderDigest and
+# DataDigest CRC32C negotiated and fio crc32c verify over two sessions, and
+# a login over IPv6 ([::1]).
 # timeout: 420
 set -euo pipefail
 source /scst/tests/vm/lib.sh
@@ -120,6 +127,180 @@ check "sysfs add_attribute" scst_mgmt "$D/mgmt" "add_attribute IncomingUser extr
 check "sysfs del_attribute" scst_mgmt "$D/mgmt" "del_attribute IncomingUser extra extrasecret12"
 check "deleting a missing value fails" bash -c "! echo 'del_attribute IncomingUser extra extrasecret12' >$D/mgmt"
 check "still no changes" has "No changes" "$A" -check_config chap.conf
+
+# ---- logins, with scstadmd and open-iscsi ----
+
+# iscsi_disk INITIATOR LUN: /dev/sdX of LUN in the session of INITIATOR.
+iscsi_disk() {
+	local s sn d
+	for s in /sys/class/iscsi_session/session*; do
+		[ "$(cat "$s/initiatorname" 2>/dev/null)" = "$1" ] || continue
+		sn=${s##*/}
+		for d in /sys/class/scsi_device/*:"$2"; do
+			[ -e "$d/device/block" ] || continue
+			readlink -f "$d/device" | grep -q "/$sn/" || continue
+			echo "/dev/$(ls "$d/device/block")"
+			return 0
+		done
+	done
+	return 1
+}
+wait_disk() {
+	local d
+	wait_for "d=\$(iscsi_disk $1 $2) && [ \$(cat /sys/block/\${d#/dev/}/size) -gt 0 ]" 30 ||
+		fail "no LUN $2 for $1"
+	iscsi_disk "$1" "$2"
+}
+nsessions() { ls "$D/$1/sessions" 2>/dev/null | wc -l; }
+fio_verify() {
+	fio --name="$1" --filename="$2" --ioengine=libaio --direct=1 --rw=randrw \
+		--bs=4k --iodepth=32 --numjobs=2 --size=4M --offset="$3" \
+		--offset_increment=4M --verify=crc32c --verify_fatal=1 \
+		--group_reporting >"fio-$1.out" 2>&1 || { tail -n 20 "fio-$1.out"; return 1; }
+	! grep -qiE 'verify.*(fail|bad)|crc32c.*mismatch' "fio-$1.out"
+}
+# node TARGET PORTAL NAME VALUE: set a node record's setting (every iface).
+node() { iscsiadm -m node -T "$1" -p "$2" -o update -n "$3" -v "$4" >/dev/null; }
+# disc PORTAL NAME VALUE: the same for a SendTargets discovery record.
+disc() { iscsiadm -m discoverydb -t st -p "$1" -o update -n "$2" -v "$3" >/dev/null; }
+# login TARGET PORTAL: log in within 60 s (a refusal must not hang); the
+# exit code is iscsiadm's (24: authentication/authorization failure).
+login() { timeout 60 /usr/sbin/iscsiadm -m node -T "$1" -p "$2" --login; }
+logout() { iscsiadm -m node -T "$1" -p "$2" --logout >/dev/null; }
+login_refused() { # login_refused TARGET PORTAL STATUS: refused, and scstadmd says why
+	local rc=0
+	login "$1" "$2" >"refused.out" 2>&1 || rc=$?
+	cat refused.out
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "to $1: .*status $3" admd.log
+}
+
+modprobe iscsi_tcp
+"$ADMD" --foreground --log-level debug --config /tmp/admd-scst.conf --lock-file /tmp/scstadmd.lock \
+	--iscsi-portal 127.0.0.1:3260 --iscsi-portal '[::1]:3260' >admd.log 2>&1 &
+admd=$!
+wait_for "[ \$(grep -c 'iSCSI portal' admd.log) -ge 2 ]" 30 || { cat admd.log; fail "scstadmd did not listen on both portals"; }
+setsid /usr/sbin/iscsid -f >iscsid.log 2>&1 &
+wait_for "grep -q iscsid /proc/net/unix" 10 || true
+sleep 1
+
+log "discovery authentication"
+iscsiadm -m discoverydb -t st -p 127.0.0.1 -o new >/dev/null
+disc 127.0.0.1 discovery.sendtargets.auth.authmethod CHAP
+disc 127.0.0.1 discovery.sendtargets.auth.username discuser
+disc 127.0.0.1 discovery.sendtargets.auth.password wrongsecret99
+rc=0
+timeout 60 /usr/sbin/iscsiadm -m discoverydb -t st -p 127.0.0.1 --discover >disc-wrong.out 2>&1 || rc=$?
+cat disc-wrong.out
+check "discovery with a wrong secret is refused" test "$rc" -ne 0 -a "$rc" -ne 124
+check "scstadmd: wrong CHAP_R of the discovery session" grep -q "CHAP_N discuser: wrong CHAP_R" admd.log
+disc 127.0.0.1 discovery.sendtargets.auth.password discsecret123
+disc 127.0.0.1 discovery.sendtargets.auth.username_in disctarget
+disc 127.0.0.1 discovery.sendtargets.auth.password_in disctsecret12
+timeout 60 /usr/sbin/iscsiadm -m discoverydb -t st -p 127.0.0.1 --discover >disc4.out 2>&1 ||
+	{ cat disc4.out admd.log; fail "discovery with the right secret"; }
+cat disc4.out
+check "scstadmd: the discovery session authenticated, mutual" grep -q "CHAP user discuser authenticated (.*, mutual)" admd.log
+check "SendTargets: the open target" grep -q "127.0.0.1:3260,1 $OPEN" disc4.out
+check "SendTargets: the CHAP target on both its portals" \
+	bash -c "grep -q '127.0.0.1:3260,1 $CHAP' disc4.out && grep -q '\[::1\]:3260,1 $CHAP' disc4.out"
+check "SendTargets: not the target masked for others" bash -c "! grep -q '$HIDDEN' disc4.out"
+check "SendTargets: not the IPv6-only target over IPv4" bash -c "! grep -q '$V6' disc4.out"
+
+iscsiadm -m discoverydb -t st -p '[::1]' -o new >/dev/null
+disc '[::1]' discovery.sendtargets.auth.authmethod CHAP
+disc '[::1]' discovery.sendtargets.auth.username discuser
+disc '[::1]' discovery.sendtargets.auth.password discsecret123
+timeout 60 /usr/sbin/iscsiadm -m discoverydb -t st -p '[::1]' --discover >disc6.out 2>&1 ||
+	{ cat disc6.out admd.log; fail "discovery over IPv6"; }
+cat disc6.out
+check "SendTargets over IPv6: the IPv6-only target" grep -q "\[::1\]:3260,1 $V6" disc6.out
+check "SendTargets over IPv6: its portal only" bash -c "! grep -q '127.0.0.1:3260,1 $V6' disc6.out"
+
+log "logins refused where the target cannot be seen"
+iscsiadm -m node -o new -T "$HIDDEN" -p 127.0.0.1:3260,1 >/dev/null
+iscsiadm -m node -o new -T "$V6" -p 127.0.0.1:3260,1 >/dev/null
+check "masked target: authorization failure 0x0202" login_refused "$HIDDEN" 127.0.0.1 0202
+check "IPv6-only target over IPv4: not found 0x0203" login_refused "$V6" 127.0.0.1 0203
+check "no session was made" test "$(nsessions "$HIDDEN")$(nsessions "$V6")" = 00
+
+log "no authentication"
+check "login to the open target" login "$OPEN" 127.0.0.1
+d=$(wait_disk "$INI1" 0)
+check "I/O on the open target" dd if="$d" of=/dev/null bs=64k count=16 iflag=direct
+check "logout" logout "$OPEN" 127.0.0.1
+
+log "CHAP, MD5 and SHA-256"
+node "$CHAP" 127.0.0.1 node.session.auth.authmethod CHAP
+node "$CHAP" 127.0.0.1 node.session.auth.username joe
+node "$CHAP" 127.0.0.1 node.session.auth.password 12charsecret
+node "$CHAP" 127.0.0.1 node.session.auth.chap_algs MD5
+check "CHAP MD5 login" login "$CHAP" 127.0.0.1
+check "scstadmd: joe authenticated with MD5" grep -q "CHAP user joe authenticated (MD5)" admd.log
+wait_disk "$INI1" 0 >/dev/null
+check "logout" logout "$CHAP" 127.0.0.1
+node "$CHAP" 127.0.0.1 node.session.auth.chap_algs SHA256
+node "$CHAP" 127.0.0.1 node.session.auth.username ann
+node "$CHAP" 127.0.0.1 node.session.auth.password annsecret4567
+check "CHAP SHA-256 login" login "$CHAP" 127.0.0.1
+check "scstadmd: ann authenticated with SHA-256" grep -q "CHAP user ann authenticated (SHA256)" admd.log
+wait_disk "$INI1" 0 >/dev/null
+check "logout" logout "$CHAP" 127.0.0.1
+
+log "a wrong secret"
+node "$CHAP" 127.0.0.1 node.session.auth.password wrongsecret99
+t0=$SECONDS
+rc=0
+login "$CHAP" 127.0.0.1 >wrong.out 2>&1 || rc=$?
+cat wrong.out
+check "wrong secret: iscsiadm reports an authentication failure (24)" test "$rc" -eq 24
+check "wrong secret: refused at once, no hang" test $((SECONDS - t0)) -lt 30
+check "scstadmd: wrong CHAP_R, status 0201" grep -q "CHAP_N ann: wrong CHAP_R, status 0201" admd.log
+check "no session" test "$(nsessions "$CHAP")" = 0
+
+log "mutual CHAP, digests, two sessions"
+iscsiadm -m iface -I second -o new >/dev/null
+iscsiadm -m iface -I second -o update -n iface.initiatorname -v "$INI2" >/dev/null
+iscsiadm -m node -o new -T "$CHAP" -p 127.0.0.1:3260,1 -I second >/dev/null
+node "$CHAP" 127.0.0.1 node.session.auth.authmethod CHAP
+node "$CHAP" 127.0.0.1 node.session.auth.chap_algs SHA256,MD5
+node "$CHAP" 127.0.0.1 node.session.auth.username joe
+node "$CHAP" 127.0.0.1 node.session.auth.password 12charsecret
+node "$CHAP" 127.0.0.1 node.session.auth.username_in tgtuser
+node "$CHAP" 127.0.0.1 node.session.auth.password_in mutualsecret9
+node "$CHAP" 127.0.0.1 'node.conn[0].iscsi.HeaderDigest' CRC32C
+node "$CHAP" 127.0.0.1 'node.conn[0].iscsi.DataDigest' CRC32C
+check "mutual CHAP login, two ifaces" login "$CHAP" 127.0.0.1
+check "scstadmd: mutual CHAP" grep -q "CHAP user joe authenticated (SHA256, mutual)" admd.log
+disk1=$(wait_disk "$INI1" 0)
+disk2=$(wait_disk "$INI2" 0)
+check "two sessions" test "$(nsessions "$CHAP")" = 2
+iscsiadm -m session -P 2 >session.out 2>&1 || true
+check "HeaderDigest CRC32C negotiated" test "$(grep -c 'HeaderDigest: CRC32C' session.out)" = 2
+check "DataDigest CRC32C negotiated" test "$(grep -c 'DataDigest: CRC32C' session.out)" = 2
+fio_verify a "$disk1" 0 & fa=$!
+fio_verify b "$disk2" 32M & fb=$!
+ra=0 rb=0
+wait $fa || ra=$?
+wait $fb || rb=$?
+check "fio crc32c verify, session 1" test $ra -eq 0
+check "fio crc32c verify, session 2" test $rb -eq 0
+check "logout of both" logout "$CHAP" 127.0.0.1
+check "no session left" wait_for "[ \$(nsessions $CHAP) -eq 0 ]" 20
+
+log "IPv6"
+check "login over [::1]" login "$V6" '[::1]'
+d=$(wait_disk "$INI1" 0)
+check "the session's connection is IPv6" bash -c \
+	'cat /sys/class/iscsi_connection/*/persistent_address | grep -q ::1'
+check "I/O over IPv6" dd if="$d" of=/dev/null bs=64k count=16 iflag=direct
+check "logout" logout "$V6" '[::1]'
+check "no session left" wait_for "[ \$(nsessions $V6) -eq 0 ]" 20
+
+iscsiadm -k 0 || true
+kill "$admd"
+wait "$admd" || true
+check "scstadmd kept the accounts in its file" grep -q 'IncomingUser "joe 12charsecret"' /tmp/admd-scst.conf
+check "its file is root's only" test "$(stat -c %a /tmp/admd-scst.conf)" = 600
 
 log "cleanup"
 check "-clear_config" "$A" -clear_config -noprompt
