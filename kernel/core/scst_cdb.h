@@ -33,8 +33,13 @@ enum scst_data_dir {
  * @ascq: additional sense code qualifier
  * @info_valid: @info is valid
  * @info: INFORMATION field (e.g. the offset of a miscompare)
+ * @csi_valid: @csi is valid
+ * @csi: COMMAND-SPECIFIC INFORMATION field (EXTENDED COPY: the number of
+ *	the segment that failed)
  * @sks_valid: the sense-key specific field (field pointer) is valid
  * @sks_cd: the error is in the CDB (1) or in the parameter list (0)
+ * @sks_sd: COPY ABORTED segment pointer: @sks_field counts from the start
+ *	of the segment descriptor (1) or of the parameter list (0)
  * @sks_bpv: @sks_bit is valid
  * @sks_bit: number of the (leftmost) bit in error
  * @sks_field: byte offset of the field in error
@@ -45,8 +50,11 @@ struct scst_sense {
 	u8 ascq;
 	bool info_valid;
 	u64 info;
+	bool csi_valid;
+	u32 csi;
 	bool sks_valid;
 	bool sks_cd;
+	bool sks_sd;
 	bool sks_bpv;
 	u8 sks_bit;
 	u16 sks_field;

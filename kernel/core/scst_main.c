@@ -847,6 +847,7 @@ struct scst_session *scst_register_session(struct scst_tgt *tgt,
 	INIT_LIST_HEAD(&sess->tgt_dev_list);
 	spin_lock_init(&sess->cmd_lock);
 	INIT_LIST_HEAD(&sess->cmd_list);
+	scst_copy_sess_init(sess);
 	refcount_set(&sess->refcnt, 1);
 	init_completion(&sess->kobj_released);
 
@@ -898,6 +899,7 @@ void scst_unregister_session(struct scst_session *sess)
 	scst_pr_sess_gone(sess);	/* I_T nexus loss */
 	scst_sess_detach_acg(sess);
 	mutex_unlock(&scst_mutex);
+	scst_copy_sess_gone(sess);
 
 	if (sess->sysfs_added) {
 		scst_sysfs_sess_del(sess);

@@ -126,6 +126,8 @@ struct scst_session {
 	struct list_head cmd_list;		/* every live command */
 	refcount_t refcnt;			/* commands + 1 for registration */
 	struct completion *shutdown_done;
+	spinlock_t xcopy_lock;			/* protects xcopy_ids */
+	struct list_head xcopy_ids;		/* EXTENDED COPY LIST IDs */
 	struct kobject kobj;			/* sessions/<initiator> */
 	struct completion kobj_released;
 	bool sysfs_added;
@@ -242,6 +244,12 @@ struct scst_cmd {
 	struct scst_mgmt_cmd *mcmd;	/* TMF waiting for this command */
 	void *tgt_priv;
 	bool prealloced;		/* the target driver's memory */
+	/*
+	 * The core's own command (the copy manager's READs and WRITEs): no
+	 * driver callbacks, no Unit Attention; called instead of
+	 * tgtt->on_free_cmd() when it is done.
+	 */
+	void (*internal_done)(struct scst_cmd *cmd);
 
 	/* Not cleared: cdb_len and sense_len say how much is valid. */
 	u8 cdb[SCST_MAX_CDB_SIZE];
@@ -327,6 +335,12 @@ void scst_pr_dev_reset(struct scst_device *dev);
 bool scst_pr_cmd_conflicts(struct scst_cmd *cmd);
 bool scst_pr_cmd_is_mine(struct scst_cmd *cmd);
 void scst_pr_exec(struct scst_cmd *cmd);
+
+/* scst_copy.c: EXTENDED COPY and RECEIVE COPY RESULTS */
+bool scst_copy_is_mine(struct scst_cmd *cmd);
+void scst_copy_exec(struct scst_cmd *cmd);
+void scst_copy_sess_init(struct scst_session *sess);
+void scst_copy_sess_gone(struct scst_session *sess);
 
 /* scst_mem.c: data buffers, recycled by the SGV cache */
 struct scst_sgv_obj;

@@ -6,8 +6,8 @@
  */
 #include "scst_cdb.h"
 
-/* Sense data is never longer than this here: 8 + 12 + 8 bytes. */
-#define SCST_SENSE_BUILD_MAX	32
+/* Sense data is never longer than this here: 8 + 12 + 12 + 8 bytes. */
+#define SCST_SENSE_BUILD_MAX	40
 
 /**
  * scst_sense_set() - set sense key and additional sense code
@@ -60,6 +60,8 @@ static void scst_sense_put_sks(u8 *p, const struct scst_sense *s)
 	p[0] = 0x80;
 	if (s->sks_cd)
 		p[0] |= 0x40;
+	if (s->sks_sd)
+		p[0] |= 0x20;
 	if (s->sks_bpv)
 		p[0] |= 0x08 | (s->sks_bit & 7);
 	put_unaligned_be16(s->sks_field, p + 1);
@@ -75,6 +77,8 @@ static unsigned int scst_sense_fixed(u8 *b, const struct scst_sense *s)
 		put_unaligned_be32((u32)s->info, b + 3);
 	}
 	b[7] = SCST_SENSE_FIXED_LEN - 8;
+	if (s->csi_valid)
+		put_unaligned_be32(s->csi, b + 8);
 	b[12] = s->asc;
 	b[13] = s->ascq;
 	if (s->sks_valid)
@@ -97,6 +101,12 @@ static unsigned int scst_sense_desc(u8 *b, const struct scst_sense *s)
 		put_unaligned_be64(s->info, b + n + 4);
 		n += 12;
 	}
+	if (s->csi_valid) {
+		b[n] = 0x01;		/* command-specific information */
+		b[n + 1] = 0x0a;
+		put_unaligned_be64(s->csi, b + n + 4);
+		n += 12;
+	}
 	if (s->sks_valid) {
 		b[n] = 0x02;		/* sense key specific descriptor */
 		b[n + 1] = 0x06;
@@ -116,9 +126,11 @@ static unsigned int scst_sense_desc(u8 *b, const struct scst_sense *s)
  *
  * Fixed format is 18 bytes with VALID and INFORMATION when @s->info_valid
  * (and the value fits in 4 bytes) and SKSV, C/D, BPV, the bit pointer and
- * the field pointer in bytes 15..17 when @s->sks_valid. Descriptor format
- * has an information descriptor (type 0) when @s->info_valid and a sense
- * key specific descriptor (type 2) when @s->sks_valid.
+ * the field pointer in bytes 15..17 when @s->sks_valid, and COMMAND-SPECIFIC
+ * INFORMATION when @s->csi_valid. Descriptor format has an information
+ * descriptor (type 0) when @s->info_valid, a command-specific information
+ * descriptor (type 1) when @s->csi_valid and a sense key specific
+ * descriptor (type 2) when @s->sks_valid.
  *
  * Return: number of bytes written to @buf.
  */
@@ -143,6 +155,7 @@ static void scst_sense_get_sks(const u8 *p, struct scst_sense *s)
 		return;
 	s->sks_valid = true;
 	s->sks_cd = !!(p[0] & 0x40);
+	s->sks_sd = !!(p[0] & 0x20);
 	s->sks_bpv = !!(p[0] & 0x08);
 	s->sks_bit = s->sks_bpv ? (p[0] & 7) : 0;
 	s->sks_field = get_unaligned_be16(p + 1);
@@ -155,6 +168,10 @@ static int scst_sense_parse_fixed(const u8 *b, unsigned int len,
 	if (b[0] & 0x80) {
 		s->info_valid = true;
 		s->info = get_unaligned_be32(b + 3);
+	}
+	if (len >= 12) {
+		s->csi = get_unaligned_be32(b + 8);
+		s->csi_valid = s->csi != 0;
 	}
 	if (len > 12)
 		s->asc = b[12];
@@ -185,6 +202,12 @@ static int scst_sense_parse_desc(const u8 *b, unsigned int len,
 				return -EINVAL;
 			s->info_valid = !!(b[off + 2] & 0x80);
 			s->info = get_unaligned_be64(b + off + 4);
+			break;
+		case 0x01:	/* command-specific information */
+			if (dlen != 12)
+				return -EINVAL;
+			s->csi_valid = true;
+			s->csi = (u32)get_unaligned_be64(b + off + 4);
 			break;
 		case 0x02:	/* sense key specific */
 			if (dlen != 8)

@@ -6,6 +6,7 @@
  * bounds-checked writer, so nothing is ever written beyond the buffer.
  */
 #include "scst_spc.h"
+#include "scst_xcopy.h"
 
 /* Bounded response writer: bytes at or beyond @cap are dropped. */
 struct scst_out {
@@ -361,8 +362,9 @@ static bool scst_write_protected(const struct scst_emul *e)
 
 static const u8 scst_vpd_pages[] = {
 	SCST_VPD_SUPPORTED_PAGES, SCST_VPD_UNIT_SERIAL, SCST_VPD_DEVICE_ID,
-	SCST_VPD_EXTENDED_INQUIRY, SCST_VPD_BLOCK_LIMITS,
-	SCST_VPD_BLOCK_DEV_CHARS, SCST_VPD_LB_PROVISIONING,
+	SCST_VPD_EXTENDED_INQUIRY, SCST_VPD_THIRD_PARTY_COPY,
+	SCST_VPD_BLOCK_LIMITS, SCST_VPD_BLOCK_DEV_CHARS,
+	SCST_VPD_LB_PROVISIONING,
 };
 
 static bool scst_vpd_supported(const struct scst_lu_desc *lu, u8 page)
@@ -370,6 +372,8 @@ static bool scst_vpd_supported(const struct scst_lu_desc *lu, u8 page)
 	unsigned int i;
 
 	if (page >= 0xb0 && lu->pdt != SCST_TYPE_DISK)
+		return false;
+	if (page == SCST_VPD_THIRD_PARTY_COPY && !lu->xcopy_supported)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(scst_vpd_pages); i++) {
 		if (scst_vpd_pages[i] == page)
@@ -508,6 +512,14 @@ static enum scst_emul_result scst_inquiry_vpd(struct scst_emul *e, u8 page,
 		scst_out8(&o, 6, 0x01);		/* V_SUP */
 		len = 64;
 		break;
+	case SCST_VPD_THIRD_PARTY_COPY: {
+		u8 tpc[128];
+
+		n = scst_xcopy_vpd_tpc(tpc, sizeof(tpc));
+		scst_out_mem(&o, 4, tpc, n);
+		len += n;
+		break;
+	}
 	case SCST_VPD_BLOCK_LIMITS:
 		len = scst_vpd_block_limits(e, &o);
 		break;
@@ -1105,7 +1117,7 @@ static enum scst_emul_result scst_emul_no_lu(struct scst_emul *e)
  * ranges beyond the capacity (LBA OUT OF RANGE) and transfers beyond the
  * block limits (scst_spc_check_limits()). It then executes TEST
  * UNIT READY, REQUEST SENSE (reporting @e->req_sense), INQUIRY with VPD
- * pages 0x00 0x80 0x83 0x86 0xB0 0xB1 0xB2, MODE SENSE(6/10) and MODE
+ * pages 0x00 0x80 0x83 0x86 0x8F 0xB0 0xB1 0xB2, MODE SENSE(6/10) and MODE
  * SELECT(6/10) for the caching, control and informational exceptions
  * pages, READ CAPACITY(10/16), REPORT LUNS, REPORT SUPPORTED OPERATION
  * CODES, REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS, START STOP UNIT,

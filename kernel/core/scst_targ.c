@@ -393,7 +393,10 @@ static void scst_free_cmd(struct scst_cmd *cmd)
 	scst_free_buffer(cmd);
 	if (cmd->tgt_dev)
 		scst_tgt_dev_put(cmd->tgt_dev);
-	if (tgtt->on_free_cmd)
+	/* Either may reuse @cmd at once: nothing below touches it. */
+	if (cmd->internal_done)
+		cmd->internal_done(cmd);
+	else if (tgtt->on_free_cmd)
 		tgtt->on_free_cmd(cmd);
 	if (!prealloced)
 		kmem_cache_free(scst_cmd_cache, cmd);
@@ -606,7 +609,8 @@ static void scst_cmd_check_access(struct scst_cmd *cmd)
 	struct scst_device *dev = cmd->dev;
 	struct scst_sense s;
 
-	if (!(cmd->ci.flags & SCST_CDB_NO_UA) && scst_ua_pop(tgt_dev, &s)) {
+	if (!(cmd->ci.flags & SCST_CDB_NO_UA) && !cmd->internal_done &&
+	    scst_ua_pop(tgt_dev, &s)) {
 		scst_cmd_fail(cmd, &s);
 		return;
 	}
@@ -826,6 +830,13 @@ static bool scst_exec(struct scst_cmd *cmd, bool atomic)
 		scst_pr_exec(cmd);
 		return true;
 	}
+	if (scst_copy_is_mine(cmd)) {
+		atomic_set(&cmd->exec_sync, SCST_EXEC_SYNC_RUNNING);
+		scst_copy_exec(cmd);
+		return atomic_cmpxchg(&cmd->exec_sync, SCST_EXEC_SYNC_RUNNING,
+				      SCST_EXEC_SYNC_RETURNED) ==
+			SCST_EXEC_SYNC_DONE;
+	}
 	if (!(cmd->ci.flags & SCST_CDB_LOCAL)) {
 		atomic_set(&cmd->exec_sync, SCST_EXEC_SYNC_RUNNING);
 		res = cmd->dev->devt->exec(cmd);
@@ -845,6 +856,9 @@ static bool scst_cmd_needs_thread(struct scst_cmd *cmd)
 		return false;
 	/* Reservations sleep: a mutex, APTPL saves, PREEMPT AND ABORT. */
 	if (scst_pr_cmd_is_mine(cmd))
+		return true;
+	/* The copy manager allocates and looks up LIST IDs. */
+	if (scst_copy_is_mine(cmd))
 		return true;
 	if (cmd->ci.flags & SCST_CDB_LOCAL)
 		return false;
@@ -883,7 +897,8 @@ void scst_process_cmd(struct scst_cmd *cmd, bool atomic)
 				cmd->state = SCST_CMD_STATE_XMIT;
 				break;
 			}
-			if (cmd->dir == SCST_DIR_OUT && tgtt->rdy_to_xfer)
+			if (cmd->dir == SCST_DIR_OUT && tgtt->rdy_to_xfer &&
+			    !cmd->internal_done)
 				cmd->state = SCST_CMD_STATE_RDY_TO_XFER;
 			else
 				cmd->state = SCST_CMD_STATE_EXEC;
@@ -927,6 +942,12 @@ void scst_process_cmd(struct scst_cmd *cmd, bool atomic)
 			break;
 
 		case SCST_CMD_STATE_XMIT:
+			if (cmd->internal_done) {
+				/* Nothing to send: the copy manager reads it. */
+				cmd->state = SCST_CMD_STATE_FINISHED;
+				scst_free_cmd(cmd);
+				return;
+			}
 			if (atomic && !tgtt->xmit_response_atomic) {
 				scst_queue_cmd(cmd);
 				return;

@@ -1259,6 +1259,8 @@ static int vdisk_attach(struct scst_device *dev)
 	lu->lbprz = vd->thin_provisioned && vd->lbprz;
 	/* nullio has no medium to compare with. */
 	lu->caw_supported = !!vd->h->ops;
+	/* The core's copy manager reads and writes through exec(). */
+	lu->xcopy_supported = !!vd->h->ops;
 	lu->max_caw_blocks = VDISK_MAX_CAW;
 	lu->max_unmap_lba_count = VDISK_MAX_UNMAP >> vd->block_shift;
 	lu->max_unmap_desc_count = VDISK_MAX_UNMAP_DESC;
