@@ -4,7 +4,8 @@
 # reserve, conflicts, preempt, clear, release with sg_persist and sg_dd;
 # an APTPL registration and reservation survive unloading and reloading the
 # modules; an APTPL=0 state does not. Then libiscsi's PR and RESERVE(6)
-# suites over SG_IO.
+# suites over SG_IO, and PREEMPT AND ABORT with writes in flight (a slow
+# null_blk device under blockio).
 # timeout: 600
 set -euo pipefail
 source /scst/tests/vm/lib.sh
@@ -171,6 +172,50 @@ for suite in PrinReadKeys PrinServiceactionRange PrinReportCapabilities \
 	check "iscsi-test-cu SCSI.$suite ran and had no failures" test "$ran" -gt 0 -a "$failed" -eq 0
 done
 log "libiscsi summary: $summary_all"
+
+# PREEMPT AND ABORT with commands in flight: blockio on a null_blk device
+# that completes every I/O after 0.5 s, so A's writes are still executing
+# when B preempts and aborts A. The PR OUT completes once they are gone, A
+# sees its writes fail (TASK ABORTED, then RESERVATION CONFLICT on the
+# retry) and no command is left behind.
+modprobe null_blk nr_devices=1 gb=1 irqmode=2 completion_nsec=500000000
+scst_mgmt "$SCST/handlers/vdisk_blockio/mgmt" "add_device slow0 filename=/dev/nullb0"
+scst_mgmt "$LOCAL_TGT/luns/mgmt" "add slow0 1"
+sa=$(local_disk "$ha" 1) || fail "no slow disk on host_a"
+sb=$(local_disk "$hb" 1) || fail "no slow disk on host_b"
+clear_ua "$sa"
+clear_ua "$sb"
+check "slow: B registers 0xb1" sg_persist --out --register --param-sark=b1 "$sb"
+check "slow: A registers 0xa1" sg_persist --out --register --param-sark=a1 "$sa"
+check "slow: B reserves WE, registrants only" \
+	sg_persist --out --reserve --param-rk=b1 --prout-type=5 "$sb"
+fio --name=inflight --filename="$sa" --ioengine=libaio --direct=1 --rw=randwrite \
+	--bs=4k --iodepth=16 --size=64M --time_based --runtime=60 \
+	--output=/tmp/fio-pa.out >/dev/null 2>&1 &
+fiopid=$!
+check "A has writes in flight" \
+	wait_for "[ \$(cat $SCST/active_commands) -ge 8 ]" 30
+inflight=$(cat "$SCST/active_commands")
+t0=$SECONDS
+check "B preempts and aborts A with $inflight commands in flight" \
+	timeout 60 sg_persist --out --preempt-abort --param-rk=b1 --param-sark=a1 \
+	--prout-type=5 "$sb"
+log "PREEMPT AND ABORT took $((SECONDS - t0)) s"
+fiorc=0
+wait_for "! kill -0 $fiopid 2>/dev/null" 90 || kill "$fiopid" 2>/dev/null || true
+wait "$fiopid" || fiorc=$?
+cat /tmp/fio-pa.out || true
+check "A's writes failed after being preempted (fio exit code $fiorc)" test "$fiorc" -ne 0
+check "A's writes end in RESERVATION CONFLICT" expect_conflict wr "$sa"
+check "no command is left behind" wait_for "[ \$(cat $SCST/active_commands) -eq 0 ]" 30
+clear_ua "$sa"
+check "slow: READ KEYS: only 0xb1" bash -c "[ \"$(keys_of "$sa")\" = '0xb1 ' ]"
+check "slow: B still writes" wr "$sb"
+check "slow: B clears" sg_persist --out --clear --param-rk=b1 "$sb"
+scst_mgmt "$LOCAL_TGT/luns/mgmt" "del 1"
+local_rescan
+scst_mgmt "$SCST/handlers/vdisk_blockio/mgmt" "del_device slow0"
+rmmod null_blk
 
 teardown
 unload_scst
