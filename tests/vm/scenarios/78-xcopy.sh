@@ -3,7 +3,8 @@
 # between fileio LUNs, within one LUN and to and from blockio (loop), data
 # checked by SHA-256; a copy naming a LUN the nexus cannot see is refused
 # (COPY TARGET DEVICE NOT REACHABLE); a copy to a read-only LUN fails at
-# the write and leaves FAILED SEGMENT DETAILS; LIST IDs (held results,
+# the write and leaves FAILED SEGMENT DETAILS, one to a LUN another
+# initiator reserved gets RESERVATION CONFLICT; LIST IDs (held results,
 # OPERATION IN PROGRESS); sg_copy_results, sg_raw, sg_vpd -p tpc; then
 # iscsi-test-cu's ExtendedCopy and ReceiveCopyResults families over SG_IO,
 # which must run and pass.
@@ -161,6 +162,24 @@ xcopy_sense "$gdst" /tmp/x-ok.bin >/tmp/x-ok.txt
 check "the same list between visible LUNs copies" bash -c "! grep -qi sense /tmp/x-ok.txt"
 check "and the data arrived" same "$src" 0 "$dst" 100000 2048
 check "the hidden LUN is unchanged" test "$(sum "$hid" 0 2048)" = "$hidsum"
+
+# ---- reservations apply to the copy's READs and WRITEs ----
+# host_b1 also gets dst0 (LUN 1 of its group) and reserves it WRITE
+# EXCLUSIVE: the default nexus may still read it, but not write to it.
+scst_mgmt "$LOCAL_TGT/ini_groups/only_b/luns/mgmt" "add dst0 1"
+hbd=$(local_disk "$hb" 1) || fail "host_b1's LUN 1 did not appear"
+for i in 1 2 3; do sg_turs "$hbd" >/dev/null 2>&1 || true; done
+check "host_b1 reserves dst0 WRITE EXCLUSIVE" \
+	bash -c "sg_persist --out --register --param-sark=b1 $hbd &&
+		sg_persist --out --reserve --param-rk=b1 --prout-type=1 $hbd"
+check "a copy into the reserved LUN: RESERVATION CONFLICT" \
+	sense_has "reservation conflict" xcopy_sense "$gsrc" /tmp/x-ok.bin
+xlist /tmp/x-rd.bin 0 3 "$gdst" "$gsrc" 2048 120000 || fail "parameter list"
+xcopy_sense "$gsrc" /tmp/x-rd.bin >/tmp/x-rd.txt
+check "a copy out of the reserved LUN works" bash -c "! grep -qiE 'sense|conflict' /tmp/x-rd.txt"
+check "and the data arrived" same "$dst" 0 "$src" 120000 2048
+check "host_b1 clears the reservation" sg_persist --out --clear --param-rk=b1 "$hbd"
+scst_mgmt "$LOCAL_TGT/ini_groups/only_b/luns/mgmt" "del 1"
 
 # ---- LIST IDs and RECEIVE COPY RESULTS ----
 check "a copy with LIST ID 5, held" \
