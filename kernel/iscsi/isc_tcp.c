@@ -294,12 +294,15 @@ static int isc_tcp_rx_pdu(struct isc_conn *conn, struct isc_tcp *t)
  * the session, alive: give a live peer time to ACK it, then abort the
  * socket, which frees the skbs. Nothing new is queued after the shutdown.
  */
-static void isc_tcp_drain(struct isc_tcp *t)
+static void isc_tcp_drain(struct isc_conn *conn, struct isc_tcp *t)
 {
 	kernel_sock_shutdown(t->sock, SHUT_RDWR);
-	if (!wait_event_timeout(t->zc_wait, !atomic_read(&t->zc_pending),
-				ISC_TCP_ZC_DRAIN))
-		tcp_abort(t->sock->sk, ECONNABORTED);
+	if (wait_event_timeout(t->zc_wait, !atomic_read(&t->zc_pending),
+			       ISC_TCP_ZC_DRAIN))
+		return;
+	pr_info("%s: zero-copy data not acknowledged: connection aborted\n",
+		conn->sess->initiator);
+	tcp_abort(t->sock->sk, ECONNABORTED);
 }
 
 static int isc_tcp_rx_thread(void *arg)
@@ -313,7 +316,7 @@ static int isc_tcp_rx_thread(void *arg)
 	} while (!res);
 	if (res != -ECONNRESET && !conn->logged_out)
 		pr_info("%s: connection ends: %d\n", conn->sess->initiator, res);
-	isc_tcp_drain(t);
+	isc_tcp_drain(conn, t);
 	isc_conn_closed(conn);
 	module_put_and_kthread_exit(0);
 }
