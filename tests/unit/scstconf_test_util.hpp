@@ -160,7 +160,7 @@ private:
 		if (coin())
 			t.attrs.add("rel_tgt_id", std::to_string(next_rel_tgt_id_++));
 		if (drv == "iscsi") {
-			for (const char *u : {"joe s1", "fred s2", "ann s3"})
+			for (const char *u : {"joe 12charsecret1", "fred 12charsecret2", "ann 12charsecret3"})
 				if (coin())
 					t.attrs.add("IncomingUser", u);
 			if (coin())
@@ -195,7 +195,7 @@ private:
 				if (coin())
 					d.attrs.add("enabled", pick({"0", "1"}));
 				if (coin())
-					d.attrs.add("IncomingUser", "drv secret");
+					d.attrs.add("IncomingUser", "drv 12charsecret4");
 			}
 			for (int t = 0; t < 3; ++t)
 				if (coin(60))

@@ -169,7 +169,8 @@ TEST(ScstconfValidate, TargetAttributes)
 	EXPECT_EQ(e.line, 8);
 	EXPECT_EQ(e.message, "another target has this rel_tgt_id (first at line 3)");
 	// IncomingUser may repeat (policy), enabled may not.
-	EXPECT_TRUE(check("TARGET_DRIVER iscsi {\n TARGET t {\n  IncomingUser \"a 1\"\n  IncomingUser \"b 2\"\n }\n}\n")
+	EXPECT_TRUE(check("TARGET_DRIVER iscsi {\n TARGET t {\n  IncomingUser \"a 123456789012\"\n"
+			  "  IncomingUser \"b 123456789012\"\n }\n}\n")
 			    .empty());
 	EXPECT_EQ(one_error("TARGET_DRIVER iscsi {\n TARGET t {\n  enabled 1\n  enabled 0\n }\n}\n").line, 4);
 }
@@ -226,4 +227,25 @@ TEST(ScstconfValidate, ModeSaved)
 		EXPECT_EQ(e.field, "HANDLER vdisk_nullio/DEVICE null0/mode_saved") << bad;
 		EXPECT_EQ(e.line, 3) << bad;
 	}
+}
+
+TEST(ScstconfValidate, IscsiAccountsAndPortals)
+{
+	Error e = one_error("TARGET_DRIVER iscsi {\n IncomingUser \"disc short\"\n}\n");
+	EXPECT_EQ(e.line, 2);
+	EXPECT_EQ(e.field, "TARGET_DRIVER iscsi/IncomingUser");
+	EXPECT_EQ(e.message, "the CHAP secret of disc has 5 bytes, expected 12..255");
+	EXPECT_EQ(one_error("TARGET_DRIVER iscsi {\n TARGET t {\n  OutgoingUser justone\n }\n}\n").message,
+		  "expected \"user secret\"");
+	EXPECT_EQ(one_error("TARGET_DRIVER iscsi {\n TARGET t {\n  OutgoingUser \"a 123456789012\"\n"
+			    "  OutgoingUser \"b 123456789012\"\n }\n}\n")
+			  .line,
+		  4);
+	EXPECT_EQ(one_error("TARGET_DRIVER iscsi {\n TARGET t {\n  allowed_portal 10.0.0.0/8\n }\n}\n").field,
+		  "TARGET_DRIVER iscsi/TARGET t/allowed_portal");
+	EXPECT_TRUE(check("TARGET_DRIVER iscsi {\n TARGET t {\n  allowed_portal 10.*\n  allowed_portal [fd00::*]\n"
+			  "  IncomingUser \"u 123456789012\"\n }\n}\n")
+			    .empty());
+	// Other drivers' attributes of these names are theirs.
+	EXPECT_TRUE(check("TARGET_DRIVER other {\n IncomingUser x\n}\n").empty());
 }

@@ -119,6 +119,9 @@ check "back to the original" "$A" -config chap.conf -noprompt
 check "second OutgoingUser refused" fails_with "one value" "$A" -add_tgt_attr "$CHAP" -driver iscsi \
 	-attributes "OutgoingUser=other 123456789012"
 check "short secret refused" fails_with "invalid value" "$A" -add_drv_attr iscsi -attributes "IncomingUser=bob short"
+printf 'TARGET_DRIVER iscsi {\n\tIncomingUser "bob short"\n}\n' >bad.conf
+check "-config: a short secret is refused, naming file and line" \
+	fails_with "bad.conf:2:" "$A" -config bad.conf -noprompt
 check "the kernel log names the field" bash -c "dmesg | tail -n 5 | grep -q 'CHAP secret of user bob'"
 check "no secret in the kernel log" bash -c "! dmesg | grep -q -e 12charsecret -e discsecret123"
 check "unknown attribute refused" fails_with "no such" "$A" -add_tgt_attr "$CHAP" -driver iscsi \

@@ -280,11 +280,46 @@ private:
 			name(d.pos, dpath, d.name);
 			attrs(Scope::Driver, d.name, dpath, d.attrs);
 			bool_attr(d.attrs, dpath, "enabled");
+			if (d.name == "iscsi")
+				iscsi_access(d.attrs, dpath);
 			std::map<std::string, SourcePos> target_names;
 			for (const auto &t : d.targets) {
 				const std::string tpath = dpath + "/TARGET " + t.name;
 				first_use(target_names, t.name, t.pos, tpath, "", "TARGET defined twice");
 				target(d, t, tpath);
+			}
+		}
+	}
+
+	// What scst_iscsi accepts (kernel/iscsi/isc_main.c): CHAP accounts
+	// "user secret" with a secret of 12..255 bytes (RFC 7143 9.2.1), one
+	// OutgoingUser, allowed_portal patterns over an IP address.
+	void iscsi_access(const Attributes &a, const std::string &path)
+	{
+		int outgoing = 0;
+		for (const auto &attr : a) {
+			if (attr.key == "IncomingUser" || attr.key == "OutgoingUser") {
+				const auto sp = attr.value.find(' ');
+				const std::string user = attr.value.substr(0, sp);
+				const std::string secret =
+					sp == std::string::npos ? "" : attr.value.substr(sp + 1);
+				if (user.empty() || secret.empty() ||
+				    secret.find_first_of(" \t") != std::string::npos)
+					fail(attr.pos, path, attr.key, "expected \"user secret\"");
+				else if (user.size() > 255)
+					fail(attr.pos, path, attr.key, "the user name is longer than 255 bytes");
+				else if (secret.size() < 12 || secret.size() > 255)
+					fail(attr.pos, path, attr.key,
+					     "the CHAP secret of " + user + " has " + std::to_string(secret.size()) +
+						     " bytes, expected 12..255");
+				if (attr.key == "OutgoingUser" && ++outgoing == 2)
+					fail(attr.pos, path, attr.key, "given more than once (one account only)");
+			} else if (attr.key == "allowed_portal" &&
+				   (attr.value.empty() || attr.value.size() > 64 ||
+				    attr.value.find_first_not_of("0123456789abcdefABCDEF.:*?[]") !=
+					    std::string::npos)) {
+				fail(attr.pos, path, attr.key,
+				     "expected a pattern over an IP address (digits, '.', ':', '*', '?', brackets)");
 			}
 		}
 	}
@@ -301,6 +336,8 @@ private:
 		name(t.pos, path, t.name);
 		attrs(Scope::Target, d.name, path, t.attrs);
 		bool_attr(t.attrs, path, "enabled");
+		if (d.name == "iscsi")
+			iscsi_access(t.attrs, path);
 		rel_tgt_id(t.attrs, path, &rel_tgt_ids_);
 		luns(t.luns, path);
 		std::map<std::string, SourcePos> group_names, initiators;
