@@ -1049,6 +1049,75 @@ int scst_cdb_check_range(const struct scst_cdb_info *ci, u64 capacity_blocks,
 EXPORT_SYMBOL_GPL(scst_cdb_check_range);
 
 /**
+ * scst_cdb_fit() - fit a command's data phase to what the initiator expects
+ * @ci: the decoded CDB
+ * @exp_dir: the direction the initiator announced (iSCSI R/W bits, ...)
+ * @exp_len: its Expected Data Transfer Length
+ * @block_size: the LU's logical block size
+ * @round_up: reads may use a buffer larger than @exp_len (the core's own
+ *	buffer, not the driver's)
+ * @fit: out: the buffer, the blocks to access, and the overflow
+ * @sense: out: the reason when the command cannot run
+ *
+ * A READ or WRITE for which the initiator expects less data than the CDB
+ * asks for (an overflow, RFC 7143 11.4.5.1) accesses only what fits:
+ * reads return the first @exp_len bytes (whole blocks are read), writes
+ * write the first @exp_len / @block_size blocks if @exp_len is a whole
+ * number of blocks and are refused with INVALID FIELD IN COMMAND
+ * INFORMATION UNIT otherwise, like any other medium write that would get
+ * less data than it needs. COMPARE AND WRITE must get exactly its two
+ * halves: a mismatch means the NUMBER OF LOGICAL BLOCKS field is not the
+ * one the initiator meant (INVALID FIELD IN CDB). Responses and parameter
+ * lists are cut at @exp_len. An announced direction other than the CDB's
+ * counts as no data.
+ *
+ * Return: 0, or -EINVAL with @sense set.
+ */
+int scst_cdb_fit(const struct scst_cdb_info *ci, enum scst_data_dir exp_dir,
+		 u32 exp_len, u32 block_size, bool round_up,
+		 struct scst_cdb_fit *fit, struct scst_sense *sense)
+{
+	u8 kind = ci->op ? ci->op->kind : SCST_K_PLAIN;
+	bool medium = ci->flags & SCST_CDB_MEDIUM;
+	u32 len;
+
+	if (ci->dir != SCST_DIR_NONE && exp_dir != ci->dir)
+		exp_len = 0;
+	len = ci->data_len < exp_len ? ci->data_len : exp_len;
+	fit->bufflen = len;
+	fit->xfer_cap = len;
+	fit->nblocks = ci->nblocks;
+	fit->overflow = medium && ci->data_len > exp_len;
+
+	if (kind == SCST_K_CAW && ci->data_len != exp_len) {
+		scst_sense_invalid_field(sense, true, ci->op->len_off, -1);
+		return -EINVAL;
+	}
+	if (!fit->overflow)
+		return 0;
+	if ((kind == SCST_K_RW || kind == SCST_K_RW6) &&
+	    ci->dir == SCST_DIR_IN) {
+		fit->nblocks = len / block_size;
+		if (round_up && len % block_size)
+			fit->nblocks++;
+		fit->bufflen = fit->nblocks * block_size;
+		if (!round_up)
+			fit->xfer_cap = fit->bufflen;
+		return 0;
+	}
+	if ((kind == SCST_K_RW || kind == SCST_K_RW6 ||
+	     kind == SCST_K_WRITE_VERIFY) && !(len % block_size)) {
+		fit->nblocks = len / block_size;
+		return 0;
+	}
+	scst_sense_set(sense, SCST_SK_ILLEGAL_REQUEST,
+		       SCST_ASC_INVALID_FIELD_IN_CMD_IU,
+		       SCST_ASCQ_INVALID_FIELD_IN_CMD_IU);
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(scst_cdb_fit);
+
+/**
  * scst_lun_encode() - encode a LUN as an 8-byte SAM-5 LUN
  * @lun: LUN, 0..SCST_MAX_LUN
  * @out: out: the 8-byte LUN

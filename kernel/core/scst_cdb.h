@@ -148,6 +148,21 @@ struct scst_cdb_info {
 	u32 flags;
 };
 
+/**
+ * struct scst_cdb_fit - a command's data phase fitted to the initiator's
+ *	expectation, see scst_cdb_fit()
+ * @bufflen: bytes of the data buffer (0: no data phase)
+ * @xfer_cap: data-in bytes the initiator takes at most
+ * @nblocks: logical blocks to access (the CDB's, or fewer)
+ * @overflow: the CDB asks for more data than the initiator expects
+ */
+struct scst_cdb_fit {
+	u32 bufflen;
+	u32 xfer_cap;
+	u32 nblocks;
+	bool overflow;
+};
+
 const char *scst_op_name(const struct scst_op_desc *op);
 const struct scst_op_desc *scst_op_find(u8 opcode, u8 sa);
 bool scst_op_has_sa(u8 opcode);
@@ -157,6 +172,9 @@ int scst_cdb_decode(const u8 *cdb, unsigned int cdb_len, u32 block_size,
 		    struct scst_cdb_info *ci, struct scst_sense *sense);
 int scst_cdb_check_range(const struct scst_cdb_info *ci, u64 capacity_blocks,
 			 struct scst_sense *sense);
+int scst_cdb_fit(const struct scst_cdb_info *ci, enum scst_data_dir exp_dir,
+		 u32 exp_len, u32 block_size, bool round_up,
+		 struct scst_cdb_fit *fit, struct scst_sense *sense);
 
 void scst_sense_set(struct scst_sense *s, u8 key, u8 asc, u8 ascq);
 void scst_sense_invalid_field(struct scst_sense *s, bool in_cdb, u16 byte,

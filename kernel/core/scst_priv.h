@@ -230,6 +230,8 @@ struct scst_cmd {
 
 	enum scst_data_dir dir;
 	u32 bufflen;			/* buffer size for the data phase */
+	u32 xfer_cap;			/* data-in bytes the initiator takes */
+	bool overflow;			/* the CDB wants more than expected */
 	u32 resp_data_len;		/* data-in bytes to send */
 	struct scatterlist *sg;
 	unsigned int sg_cnt;

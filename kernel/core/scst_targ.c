@@ -185,7 +185,7 @@ EXPORT_SYMBOL_GPL(scst_set_cmd_status);
 
 void scst_set_resp_data_len(struct scst_cmd *cmd, u32 len)
 {
-	cmd->resp_data_len = min(len, cmd->bufflen);
+	cmd->resp_data_len = min3(len, cmd->bufflen, cmd->xfer_cap);
 }
 EXPORT_SYMBOL_GPL(scst_set_resp_data_len);
 
@@ -494,6 +494,8 @@ int scst_cmd_get_residual(struct scst_cmd *cmd)
 	if (!cmd->expected_set)
 		return 0;
 	want = cmd->expected_len;
+	if (cmd->overflow)
+		return clamp_t(s64, want - cmd->ci.data_len, INT_MIN, 0);
 	if (cmd->dir == SCST_DIR_IN)
 		done = cmd->resp_data_len;
 	else
@@ -577,30 +579,30 @@ static void scst_cmd_find_lun(struct scst_cmd *cmd)
 }
 
 /*
- * Fit the data phase to what the initiator expects. Reads are truncated
- * (the residual tells the initiator), writes that would send less than
- * the command needs are refused rather than executed half.
+ * Fit the data phase to what the initiator expects (scst_cdb_fit()):
+ * returns the number of blocks to access, which scst_init_cmd() applies
+ * once the CDB's own range has been checked.
  */
-static void scst_cmd_set_bufflen(struct scst_cmd *cmd)
+static u32 scst_cmd_set_bufflen(struct scst_cmd *cmd, u32 block_size)
 {
-	u32 len = cmd->ci.data_len;
+	struct scst_cdb_fit fit = {
+		.bufflen = cmd->ci.data_len,
+		.xfer_cap = cmd->ci.data_len,
+		.nblocks = cmd->ci.nblocks,
+	};
+	struct scst_sense s;
 
-	cmd->dir = cmd->ci.dir;
-	if (cmd->expected_set) {
-		if (cmd->dir != SCST_DIR_NONE && cmd->expected_dir != cmd->dir)
-			len = 0;
-		else if (len > cmd->expected_len)
-			len = cmd->expected_len;
-		if (len < cmd->ci.data_len && cmd->dir == SCST_DIR_OUT &&
-		    (cmd->ci.flags & SCST_CDB_MEDIUM)) {
-			scst_cmd_fail3(cmd, SCST_SK_ILLEGAL_REQUEST,
-				       SCST_AQ_INVALID_FIELD_IN_CDB);
-			len = 0;
-		}
+	if (cmd->expected_set &&
+	    scst_cdb_fit(&cmd->ci, cmd->expected_dir, cmd->expected_len,
+			 block_size, !cmd->tgt_sg, &fit, &s)) {
+		scst_cmd_fail(cmd, &s);
+		fit.bufflen = 0;
 	}
-	cmd->bufflen = len;
-	if (!len)
-		cmd->dir = SCST_DIR_NONE;
+	cmd->overflow = fit.overflow;
+	cmd->xfer_cap = fit.xfer_cap;
+	cmd->bufflen = fit.bufflen;
+	cmd->dir = fit.bufflen ? cmd->ci.dir : SCST_DIR_NONE;
+	return fit.nblocks;
 }
 
 static void scst_cmd_check_access(struct scst_cmd *cmd)
@@ -643,7 +645,7 @@ static void scst_cmd_check_access(struct scst_cmd *cmd)
 static void scst_init_cmd(struct scst_cmd *cmd)
 {
 	struct scst_sense s;
-	u32 block_size;
+	u32 block_size, nblocks;
 
 	scst_cmd_find_lun(cmd);
 	if (cmd->cdb_len == 0 || cmd->cdb_len > SCST_MAX_CDB_SIZE) {
@@ -656,7 +658,7 @@ static void scst_init_cmd(struct scst_cmd *cmd)
 		scst_cmd_fail(cmd, &s);
 		return;
 	}
-	scst_cmd_set_bufflen(cmd);
+	nblocks = scst_cmd_set_bufflen(cmd, block_size);
 	if (test_bit(SCST_CMDF_DONE, &cmd->flags))
 		return;
 	if (!cmd->tgt_dev) {
@@ -668,6 +670,7 @@ static void scst_init_cmd(struct scst_cmd *cmd)
 		return;
 	}
 	scst_cmd_check_access(cmd);
+	cmd->ci.nblocks = nblocks;
 }
 
 /* Copy an emulated response into the command's buffer. */

@@ -841,8 +841,9 @@ static u32 vdisk_xfer_len(struct vdisk_dev *vd, struct scst_cmd *cmd)
 }
 
 /*
- * The core refuses data-out commands with less data than the CDB asks
- * for; never write or compare part of a command should that change.
+ * The core cuts nblocks to the data the initiator sends (scst_cdb_fit())
+ * and refuses the rest; never write or compare part of a command should
+ * that change.
  */
 static bool vdisk_out_len_ok(struct vdisk_dev *vd, struct scst_cmd *cmd,
 			     u32 len)

@@ -428,14 +428,12 @@ static void isc_send_status(struct isc_task *task, struct scst_cmd *cmd)
 	bool in_data;
 	s64 x;
 
-	if (dir == SCST_DIR_IN) {
+	if (dir == SCST_DIR_IN)
 		resp_len = min(scst_cmd_get_resp_data_len(cmd),
 			       task->exp_xfer_len);
-		xfer_len = scst_cmd_get_resp_data_len(cmd);
-	} else if (dir == SCST_DIR_OUT) {
-		x = (s64)task->exp_xfer_len - scst_cmd_get_residual(cmd);
-		xfer_len = clamp_t(s64, x, 0, U32_MAX);
-	}
+	/* What the command moved, or wanted to move (an overflow). */
+	x = (s64)task->exp_xfer_len - scst_cmd_get_residual(cmd);
+	xfer_len = clamp_t(s64, x, 0, U32_MAX);
 	sense_len = min_t(unsigned int, sense_len, SCST_SENSE_BUFFERSIZE);
 	/* Status goes with the data unless sense data needs a Response. */
 	in_data = resp_len && status == SCST_STATUS_GOOD && !sense_len;

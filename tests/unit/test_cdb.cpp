@@ -1,4 +1,4 @@
-// scst_cdb_decode(), the opcode table and scst_cdb_check_range().
+// scst_cdb_decode(), the opcode table, scst_cdb_check_range() and scst_cdb_fit().
 #include <gtest/gtest.h>
 
 #include <set>
@@ -448,4 +448,100 @@ TEST(Range, OverflowSafe)
 	d = decode(cdb({0x88, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xef,
 			0, 0, 0, 16, 0, 0}));
 	EXPECT_EQ(scst_cdb_check_range(&d.ci, ~0ull, &s), 0) << "ends at 2^64 - 1";
+}
+
+namespace {
+
+struct Fitted {
+	int ret;
+	struct scst_cdb_fit fit;
+	scst_sense sense;
+};
+
+Fitted fit(const Bytes &c, scst_data_dir dir, u32 exp, bool round_up = true)
+{
+	Fitted f{};
+	Decoded d = decode(c);
+	EXPECT_EQ(d.ret, 0);
+	f.ret = scst_cdb_fit(&d.ci, dir, exp, 512, round_up, &f.fit, &f.sense);
+	return f;
+}
+
+} // namespace
+
+TEST(Fit, ExactAndUnderflow)
+{
+	Fitted f = fit(cdb({0x28, 0, 0, 0, 0, 0, 0, 0, 2, 0}), SCST_DIR_IN, 1024);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_EQ(f.fit.bufflen, 1024u);
+	EXPECT_EQ(f.fit.nblocks, 2u);
+	EXPECT_FALSE(f.fit.overflow);
+	f = fit(cdb({0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0}), SCST_DIR_OUT, 10000);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_EQ(f.fit.bufflen, 512u) << "only the CDB's block is written";
+	EXPECT_EQ(f.fit.nblocks, 1u);
+	EXPECT_FALSE(f.fit.overflow);
+}
+
+TEST(Fit, ReadOverflow)
+{
+	// READ(10) of one block, the initiator takes 200 bytes.
+	Fitted f = fit(cdb({0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}), SCST_DIR_IN, 200);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_TRUE(f.fit.overflow);
+	EXPECT_EQ(f.fit.nblocks, 1u) << "the whole block is read";
+	EXPECT_EQ(f.fit.bufflen, 512u);
+	EXPECT_EQ(f.fit.xfer_cap, 200u);
+	// Into the driver's own buffer only whole blocks fit.
+	f = fit(cdb({0x28, 0, 0, 0, 0, 0, 0, 0, 2, 0}), SCST_DIR_IN, 700, false);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_EQ(f.fit.nblocks, 1u);
+	EXPECT_EQ(f.fit.bufflen, 512u);
+	EXPECT_EQ(f.fit.xfer_cap, 512u);
+	// No data expected at all.
+	f = fit(cdb({0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}), SCST_DIR_NONE, 0);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_TRUE(f.fit.overflow);
+	EXPECT_EQ(f.fit.bufflen, 0u);
+	EXPECT_EQ(f.fit.nblocks, 0u);
+}
+
+TEST(Fit, WriteOverflow)
+{
+	// WRITE(10) of two blocks with one block of data: one block written.
+	Fitted f = fit(cdb({0x2a, 0, 0, 0, 0, 0, 0, 0, 2, 0}), SCST_DIR_OUT, 512);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_TRUE(f.fit.overflow);
+	EXPECT_EQ(f.fit.nblocks, 1u);
+	EXPECT_EQ(f.fit.bufflen, 512u);
+	// Part of a block: refused.
+	f = fit(cdb({0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0}), SCST_DIR_OUT, 200);
+	EXPECT_EQ(f.ret, -EINVAL);
+	EXPECT_TRUE(f.fit.overflow);
+	EXPECT_SENSE(f.sense, SCST_SK_ILLEGAL_REQUEST, SCST_ASC_INVALID_FIELD_IN_CMD_IU,
+		     SCST_ASCQ_INVALID_FIELD_IN_CMD_IU);
+	// WRITE SAME without its block of data: refused.
+	f = fit(cdb({0x41, 0, 0, 0, 0, 0, 0, 0, 8, 0}), SCST_DIR_OUT, 0);
+	EXPECT_EQ(f.ret, -EINVAL);
+	// A parameter list is cut, not refused.
+	f = fit(cdb({0x15, 0x10, 0, 0, 24, 0}), SCST_DIR_OUT, 12);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_FALSE(f.fit.overflow);
+	EXPECT_EQ(f.fit.bufflen, 12u);
+}
+
+TEST(Fit, CompareAndWriteNeedsBothHalves)
+{
+	Bytes caw = cdb({0x89, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0});
+	Fitted f = fit(caw, SCST_DIR_OUT, 1024);
+	ASSERT_EQ(f.ret, 0);
+	EXPECT_EQ(f.fit.bufflen, 1024u);
+	f = fit(caw, SCST_DIR_OUT, 2048);
+	EXPECT_EQ(f.ret, -EINVAL);
+	EXPECT_SENSE(f.sense, SCST_SK_ILLEGAL_REQUEST, SCST_ASC_INVALID_FIELD_IN_CDB, 0);
+	EXPECT_TRUE(f.sense.sks_valid);
+	// NUMBER OF LOGICAL BLOCKS 0 (256 truncated to a byte) with data.
+	caw[13] = 0;
+	f = fit(caw, SCST_DIR_OUT, 256 * 1024);
+	EXPECT_EQ(f.ret, -EINVAL);
 }
