@@ -334,6 +334,7 @@ struct scst_mgmt_cmd *scst_rx_mgmt_fn(struct scst_session *sess, u8 fn,
 				      const u8 *lun, unsigned int lun_len,
 				      u64 tag, void *tgt_priv, gfp_t gfp);
 u8 scst_mgmt_cmd_get_status(struct scst_mgmt_cmd *mcmd);	/* SCST_TMF_RESP_* */
+unsigned int scst_mgmt_cmd_get_nr_found(struct scst_mgmt_cmd *mcmd);
 void *scst_mgmt_cmd_get_tgt_priv(struct scst_mgmt_cmd *mcmd);
 u8 scst_mgmt_cmd_get_fn(struct scst_mgmt_cmd *mcmd);
 

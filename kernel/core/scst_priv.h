@@ -277,6 +277,7 @@ struct scst_mgmt_cmd {
 	u64 lun;
 	u64 tag;
 	u8 status;
+	unsigned int nr_found;		/* commands in the function's scope */
 	bool bad_lun;
 	bool wait_foreign;		/* found commands another TMF aborted */
 	struct scst_cmd *except;	/* PREEMPT AND ABORT: not this one */

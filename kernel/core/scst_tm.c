@@ -98,9 +98,14 @@ static unsigned int scst_sess_walk(struct scst_mgmt_cmd *mcmd,
 	return n;
 }
 
+/*
+ * A command whose response is on its way is over for the initiator: ABORT
+ * TASK and QUERY TASK no longer find it.
+ */
 static bool scst_match_tag(struct scst_mgmt_cmd *mcmd, struct scst_cmd *cmd)
 {
-	return cmd->tag == mcmd->tag && cmd->lun == mcmd->lun;
+	return cmd->tag == mcmd->tag && cmd->lun == mcmd->lun &&
+	       READ_ONCE(cmd->state) != SCST_CMD_STATE_XMIT_WAIT;
 }
 
 static bool scst_match_lun(struct scst_mgmt_cmd *mcmd, struct scst_cmd *cmd)
@@ -212,7 +217,8 @@ static u8 scst_tm_execute(struct scst_mgmt_cmd *mcmd)
 	switch (mcmd->fn) {
 	case SCST_TMF_QUERY_TASK:
 	case SCST_TMF_QUERY_TASK_SET:
-		if (scst_tm_walk(mcmd, SCST_TM_QUERY))
+		mcmd->nr_found = scst_tm_walk(mcmd, SCST_TM_QUERY);
+		if (mcmd->nr_found)
 			resp = SCST_TMF_RESP_SUCCEEDED;
 		break;
 	case SCST_TMF_CLEAR_TASK_SET:
@@ -227,7 +233,7 @@ static u8 scst_tm_execute(struct scst_mgmt_cmd *mcmd)
 	case SCST_TMF_ABORT_TASK_SET:
 	case SCST_TMF_I_T_NEXUS_RESET:
 	case SCST_TMF_TARGET_RESET:
-		scst_tm_walk(mcmd, SCST_TM_ABORT);
+		mcmd->nr_found = scst_tm_walk(mcmd, SCST_TM_ABORT);
 		scst_tm_add_uas(mcmd);
 		break;
 	default:
@@ -357,6 +363,17 @@ u8 scst_mgmt_cmd_get_status(struct scst_mgmt_cmd *mcmd)
 	return mcmd->status;
 }
 EXPORT_SYMBOL_GPL(scst_mgmt_cmd_get_status);
+
+/*
+ * How many commands the function found in its scope: 0 for an ABORT TASK
+ * of a task that is not (or no longer) there, which some transports
+ * answer differently (iSCSI: Task Does Not Exist).
+ */
+unsigned int scst_mgmt_cmd_get_nr_found(struct scst_mgmt_cmd *mcmd)
+{
+	return mcmd->nr_found;
+}
+EXPORT_SYMBOL_GPL(scst_mgmt_cmd_get_nr_found);
 
 void *scst_mgmt_cmd_get_tgt_priv(struct scst_mgmt_cmd *mcmd)
 {

@@ -539,6 +539,8 @@ void isc_on_free_cmd(struct scst_cmd *cmd)
 struct isc_tmf {
 	struct isc_conn *conn;
 	u32 itt;
+	u8 func;
+	bool ref_in_window;	/* RefCmdSN not yet received */
 };
 
 static int isc_tmf_fn(u8 func, u8 *fn)
@@ -595,6 +597,9 @@ int isc_tmf_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 		return -ENOMEM;
 	tmf->conn = conn;
 	tmf->itt = pi->itt;
+	tmf->func = pi->func;
+	tmf->ref_in_window = isc_session_cmdsn_pending(conn->sess,
+						       pi->ref_cmdsn);
 	/* The ITT of the task to abort is its core tag. */
 	mcmd = scst_rx_mgmt_fn(conn->sess->scst_sess, fn,
 			       isc_tmf_has_lun(fn) ? rx->bhs + 8 : NULL, 8,
@@ -619,6 +624,14 @@ void isc_task_mgmt_fn_done(struct scst_mgmt_cmd *mcmd)
 	case SCST_TMF_RESP_COMPLETE:
 	case SCST_TMF_RESP_SUCCEEDED:
 		rsp = ISC_TMF_RSP_COMPLETE;
+		/*
+		 * RFC 7143 11.5.1: an ABORT TASK that finds no task is
+		 * complete only for a command not received yet (RefCmdSN
+		 * in the window); one that has completed does not exist.
+		 */
+		if (tmf->func == ISC_TMF_ABORT_TASK &&
+		    !scst_mgmt_cmd_get_nr_found(mcmd) && !tmf->ref_in_window)
+			rsp = ISC_TMF_RSP_NO_TASK;
 		break;
 	case SCST_TMF_RESP_LUN_NOT_EXIST:
 		rsp = ISC_TMF_RSP_NO_LUN;

@@ -241,6 +241,7 @@ void isc_session_wait_tgt(struct isc_tgt *tgt);
 void isc_session_destroy(struct isc_session *sess);
 bool isc_session_cmdsn_rx(struct isc_session *sess,
 			  const struct isc_pdu_info *pi);
+bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn);
 void isc_fill_sn(struct isc_conn *conn, struct isc_sn *sn, bool new_statsn);
 
 /* isc_conn.c */

@@ -255,6 +255,20 @@ bool isc_session_cmdsn_rx(struct isc_session *sess,
 	return ok;
 }
 
+/* Is @cmdsn in the window, a command that has not been received yet? */
+bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn)
+{
+	bool res;
+
+	spin_lock(&sess->sn_lock);
+	res = isc_cmdsn_check(cmdsn, sess->exp_cmdsn,
+			      isc_max_cmdsn(sess->exp_cmdsn,
+					    sess->queue_depth)) !=
+	      ISC_CMDSN_OUTSIDE;
+	spin_unlock(&sess->sn_lock);
+	return res;
+}
+
 /*
  * The sequence numbers of a PDU to send; conn->tx_mutex held, so StatSN
  * goes out in order. @new_statsn: the PDU carries a status and consumes
