@@ -135,6 +135,13 @@ static bool isc_task_data_step(struct isc_task *task, struct isc_r2t_batch *b)
 	return false;
 }
 
+/* All write data is in: whether the command may run. */
+static enum scst_rx_status isc_task_rx_status(struct isc_task *task)
+{
+	return READ_ONCE(task->data_bad) ? SCST_RX_STATUS_ERROR :
+					   SCST_RX_STATUS_SUCCESS;
+}
+
 /* ---- SCSI Command ---- */
 
 static enum scst_queue_type isc_queue_type(u8 attr)
@@ -297,6 +304,30 @@ void isc_cmd_rx_immediate_done(struct isc_conn *conn, struct isc_rx_pdu *rx,
 
 /* ---- Data-Out ---- */
 
+/*
+ * DataPDUInOrder and DataSequenceInOrder are Yes: the Data-Out PDUs of a
+ * task come at increasing offsets without gaps, and each sequence (the
+ * unsolicited one, one per R2T) numbers its PDUs from DataSN 0. Anything
+ * else means lost PDUs, which error recovery level 0 cannot ask for
+ * again: the task's data is dropped from there on, and once all of it
+ * has come the command ends with CHECK CONDITION (RFC 7143 7.1.2, 7.8).
+ * Rx thread only.
+ */
+static bool isc_data_out_in_sequence(struct isc_task *task,
+				     const struct isc_pdu_info *pi)
+{
+	if (!task->data_bad &&
+	    (pi->datasn != task->datasn_out || pi->offset != task->received)) {
+		pr_warn_ratelimited("%s: ITT %#x: Data-Out DataSN %u offset %u, expected %u and %u\n",
+				    task->conn->sess->initiator, task->itt,
+				    pi->datasn, pi->offset, task->datasn_out,
+				    task->received);
+		task->data_bad = true;
+	}
+	task->datasn_out = pi->final ? 0 : task->datasn_out + 1;
+	return !task->data_bad;
+}
+
 int isc_data_out_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 {
 	const struct isc_pdu_info *pi = &rx->pi;
@@ -315,9 +346,11 @@ int isc_data_out_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 		isc_conn_send_reject(conn, rx->bhs, ISC_REJECT_PROTOCOL_ERROR);
 		return -EPROTO;
 	}
+	rx->task = task;
+	if (!isc_data_out_in_sequence(task, pi))
+		return 0;	/* the data goes nowhere */
 	rx->sg = task->wsg;
 	rx->sg_off = pi->offset;
-	rx->task = task;
 	return 0;
 }
 
@@ -340,7 +373,7 @@ int isc_data_out_done(struct isc_conn *conn, struct isc_rx_pdu *rx)
 
 	isc_send_r2ts(conn, &b);
 	if (complete)
-		scst_rx_data(isc_task_cmd(task), SCST_RX_STATUS_SUCCESS,
+		scst_rx_data(isc_task_cmd(task), isc_task_rx_status(task),
 			     SCST_CONTEXT_THREAD);
 	return 0;
 }
@@ -372,7 +405,7 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 	 * queueing the command to a worker once more.
 	 */
 	if (complete)
-		scst_rx_data(cmd, SCST_RX_STATUS_SUCCESS, SCST_CONTEXT_DIRECT);
+		scst_rx_data(cmd, isc_task_rx_status(task), SCST_CONTEXT_DIRECT);
 	return SCST_TGT_RES_SUCCESS;
 }
 

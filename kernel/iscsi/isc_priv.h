@@ -198,6 +198,8 @@ struct isc_task {
 	u32 r2t_next;		/* next offset to solicit */
 	u32 r2t_sn;
 	u32 r2t_out;		/* R2Ts outstanding */
+	u32 datasn_out;		/* next Data-Out DataSN, rx thread only */
+	bool data_bad;		/* Data-Out out of sequence: dropped */
 	u32 ttt;
 	u32 datasn_in;		/* Data-In PDUs sent */
 	/*
