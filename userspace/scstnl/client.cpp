@@ -180,6 +180,9 @@ Error Client::call(const Request &req, const OnRecord &on_record)
 		return {-EIO, std::string("send: ") + nl_geterror(res), {}};
 	while (!st.done) {
 		res = nl_recvmsgs(sock_.get(), cb.get());
+		// libnl read the dump to its end: the caller may ask again.
+		if (res == -NLE_DUMP_INTR && !st.error)
+			return {-EINTR, "the objects changed during the dump", {}};
 		if (res < 0 && !st.error)
 			return {-EIO, std::string("receive: ") + nl_geterror(res), {}};
 	}

@@ -59,15 +59,21 @@ struct Dump {
 // Set when a dump message says the objects changed while it ran.
 thread_local bool dump_interrupted = false;
 
+// A dump that a change interrupted (sessions come and go during logins)
+// is read again, a few times.
 Dump dump(scstnl::Client &nl, Request req)
 {
 	Dump d;
 	req.dump = true;
-	d.error = nl.call(req, [&](const Record &r) {
-		dump_interrupted |= r.dump_intr;
-		d.records.push_back(r);
-	});
-	return d;
+	for (int attempt = 0;; attempt++) {
+		d.records.clear();
+		d.error = nl.call(req, [&](const Record &r) {
+			dump_interrupted |= r.dump_intr;
+			d.records.push_back(r);
+		});
+		if (d.error.err != -EINTR || attempt == 4)
+			return d;
+	}
 }
 
 // The values of every field called `name`, in order.
