@@ -214,3 +214,48 @@ local_disk() {
 	wait_for "ls $d >/dev/null 2>&1" 20 || return 1
 	echo "/dev/$(ls "$d")"
 }
+
+# ---- libiscsi's iscsi-test-cu ----
+
+# cu_results LOG: "Suite.Test passed|FAILED" for every test of an
+# iscsi-test-cu log (CUnit basic mode). A test's verdict is the first
+# "passed" or "FAILED" after its "Test:" line, not counting the
+# "[FAILED]"/"[SKIPPED]" tags of the messages.
+cu_results() {
+	awk '
+	/^Suite: / { suite = $2; next }
+	{
+		line = $0
+		if (match(line, /^  Test: [^ ]+ \.\.\./)) {
+			if (cur != "" && res == "")
+				print cur, "UNKNOWN"
+			cur = suite "." substr(line, 9, RLENGTH - 12)
+			res = ""
+			line = substr(line, RLENGTH + 1)
+		}
+		if (cur == "" || res != "")
+			next
+		gsub(/\[FAILED\]|\[SKIPPED\]/, "", line)
+		if (line ~ /(^|[^A-Za-z])passed([^A-Za-z]|$)/)
+			res = "passed"
+		else if (line ~ /(^|[^A-Za-z])FAILED([^A-Za-z]|$)/)
+			res = "FAILED"
+		if (res != "")
+			print cur, res
+	}
+	END { if (cur != "" && res == "") print cur, "UNKNOWN" }' "$1"
+}
+
+# cu_run LOG URL [URL2]: the whole suite, destructive tests included, with
+# libiscsi's two initiator names (the two-initiator reservation tests);
+# URL2, another portal of the same target, is for the MultipathIO tests.
+# Prints the CUnit summary line; the output goes to LOG.
+cu_run() {
+	local log=$1
+	shift
+	timeout "${SCST_CU_TIMEOUT:-1200}" iscsi-test-cu --dataloss --test=ALL \
+		--initiator-name=iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test \
+		--initiator-name-2=iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test-2 \
+		"$@" >"$log" 2>&1 || true
+	grep -E '^ +tests +[0-9]+' "$log" | tail -n1
+}
