@@ -118,6 +118,27 @@ enum scst_nl_cmd {
 	SCST_CMD_ATTR_ADD,
 	SCST_CMD_ATTR_DEL,
 
+	/*
+	 * ALUA: device groups, their devices and target port groups, and
+	 * the targets of those. A dump has one message per object, in
+	 * order: DEVICE_GROUP; DEVICE_GROUP, DEVICE; DEVICE_GROUP,
+	 * TARGET_GROUP, ATTR* (group_id, state, preferred); DEVICE_GROUP,
+	 * TARGET_GROUP, TARGET, ATTR (rel_tgt_id, of a remote target).
+	 */
+	SCST_CMD_DG_GET,
+	SCST_CMD_DG_ADD,		/* DEVICE_GROUP */
+	SCST_CMD_DG_DEL,		/* DEVICE_GROUP */
+	SCST_CMD_DG_DEVICE_ADD,		/* DEVICE_GROUP, DEVICE */
+	SCST_CMD_DG_DEVICE_DEL,		/* DEVICE_GROUP, DEVICE */
+	SCST_CMD_TG_ADD,		/* DEVICE_GROUP, TARGET_GROUP */
+	SCST_CMD_TG_DEL,		/* DEVICE_GROUP, TARGET_GROUP */
+	/* DEVICE_GROUP, TARGET_GROUP, ATTR: group_id, state or preferred */
+	SCST_CMD_TG_SET,
+	SCST_CMD_TG_TARGET_ADD,		/* DEVICE_GROUP, TARGET_GROUP, TARGET */
+	SCST_CMD_TG_TARGET_DEL,		/* DEVICE_GROUP, TARGET_GROUP, TARGET */
+	/* DEVICE_GROUP, TARGET_GROUP, TARGET, ATTR: rel_tgt_id */
+	SCST_CMD_TG_TARGET_SET,
+
 	__SCST_CMD_MAX,
 };
 #define SCST_CMD_MAX (__SCST_CMD_MAX - 1)
@@ -150,6 +171,8 @@ enum scst_nl_attr {
 	SCST_A_CMD,			/* u8: enum scst_nl_cmd (events) */
 	SCST_A_PAD,
 	SCST_A_ATTR_KEY,		/* flag in SCST_A_ATTR (replies only) */
+	SCST_A_DEVICE_GROUP,		/* string: ALUA device group */
+	SCST_A_TARGET_GROUP,		/* string: its target port group */
 
 	__SCST_A_MAX,
 };

@@ -652,6 +652,7 @@ struct scst_tgt *scst_register_target(const struct scst_tgt_template *tgtt,
 	if (res)
 		goto out_unlock;
 	list_add_tail(&tgt->list, &drv->tgts);
+	scst_alua_tgt_changed(tgt);
 	scst_nl_config_changed(SCST_CMD_TARGET_ADD, &(struct scst_nl_names){
 		.driver = drv->tgtt->name, .target = tgt->name });
 	mutex_unlock(&scst_mutex);
@@ -676,6 +677,7 @@ void scst_unregister_target(struct scst_tgt *tgt)
 	mutex_lock(&scst_mutex);
 	WARN_ON(!list_empty(&tgt->sessions));
 	list_del(&tgt->list);
+	scst_alua_tgt_changed(tgt);
 	list_for_each_entry_safe(acg, tmp, &tgt->acgs, list)
 		scst_acg_destroy(acg, true);
 	__scst_acg_clear_luns(tgt->default_acg);
@@ -727,6 +729,7 @@ int scst_tgt_set_rel_tgt_id(struct scst_tgt *tgt, u16 id,
 		return -EEXIST;
 	/* The data path reads it without the lock (INQUIRY VPD page 0x83). */
 	WRITE_ONCE(tgt->rel_tgt_id, id);
+	scst_alua_tgt_changed(tgt);
 	scst_nl_config_changed(SCST_CMD_TARGET_SET, &(struct scst_nl_names){
 		.driver = tgt->drv->tgtt->name, .target = tgt->name });
 	return 0;
@@ -1116,6 +1119,7 @@ void scst_unregister_virtual_device(struct scst_device *dev)
 	mutex_lock(&scst_mutex);
 	list_for_each_entry_safe(acg_dev, tmp, &dev->acg_devs, dev_list)
 		scst_acg_dev_destroy(acg_dev);
+	scst_alua_dev_gone(dev);
 	list_del(&dev->list);
 	list_del(&dev->drv_list);
 	scst_nl_dev_event(SCST_EVENT_DEVICE_REMOVED, dev);

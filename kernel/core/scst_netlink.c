@@ -80,6 +80,8 @@ static const struct nla_policy scst_nl_policy[SCST_A_MAX + 1] = {
 	[SCST_A_PARAMS]		= SCST_NL_STR(SCST_NL_VALUE_MAX),
 	[SCST_A_MGMT_LINE]	= SCST_NL_STR(SCST_NL_VALUE_MAX),
 	[SCST_A_ATTR]		= NLA_POLICY_NESTED(scst_nl_attr_policy),
+	[SCST_A_DEVICE_GROUP]	= SCST_NL_STR(SCST_NL_NAME_MAX),
+	[SCST_A_TARGET_GROUP]	= SCST_NL_STR(SCST_NL_NAME_MAX),
 };
 
 /* ---- helpers ---- */
@@ -1725,6 +1727,328 @@ out:
 
 /* ---- the family ---- */
 
+/* ---- ALUA: device groups, target port groups (scst_alua.c) ---- */
+
+static int scst_nl_put_kv(struct sk_buff *skb, const char *name,
+			  const char *value, bool key)
+{
+	struct nlattr *nest = nla_nest_start(skb, SCST_A_ATTR);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, SCST_A_ATTR_NAME, name) ||
+	    nla_put_string(skb, SCST_A_ATTR_VALUE, value) ||
+	    (key && nla_put_flag(skb, SCST_A_ATTR_KEY))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int scst_nl_fill_alua(struct sk_buff *skb, const struct scst_alua_obj *o,
+			     const struct scst_nl_dst *dst)
+{
+	char num[8];
+	void *hdr;
+
+	hdr = scst_nl_put_hdr(skb, dst);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, SCST_A_DEVICE_GROUP, o->dg) ||
+	    (o->device && nla_put_string(skb, SCST_A_DEVICE, o->device)))
+		goto cancel;
+	if (o->tg && nla_put_string(skb, SCST_A_TARGET_GROUP, o->tg))
+		goto cancel;
+	if (o->tg && !o->target) {
+		snprintf(num, sizeof(num), "%u", o->group_id);
+		if (scst_nl_put_kv(skb, "group_id", num, true) ||
+		    scst_nl_put_kv(skb, "state", scst_alua_state_name(o->state),
+				   o->state != SCST_ALUA_ACTIVE) ||
+		    scst_nl_put_kv(skb, "preferred", o->preferred ? "1" : "0",
+				   o->preferred))
+			goto cancel;
+	}
+	if (o->target) {
+		if (nla_put_string(skb, SCST_A_TARGET, o->target))
+			goto cancel;
+		snprintf(num, sizeof(num), "%u", o->rel_tgt_id);
+		if (o->rel_tgt_id && scst_nl_put_kv(skb, "rel_tgt_id", num, true))
+			goto cancel;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+struct scst_nl_alua_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct scst_nl_dst dst;
+	long i;
+};
+
+static int scst_nl_alua_visit(void *arg, const struct scst_alua_obj *o)
+{
+	struct scst_nl_alua_dump *d = arg;
+	int res;
+
+	if (d->i++ < d->cb->args[0])
+		return 0;
+	res = scst_nl_fill_alua(d->skb, o, &d->dst);
+	if (!res)
+		d->cb->args[0] = d->i;
+	return res;
+}
+
+static int scst_nl_dg_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct scst_nl_alua_dump d = {
+		.skb = skb, .cb = cb,
+		.dst = scst_nl_dump_dst(cb, SCST_CMD_DG_GET),
+	};
+	int res;
+
+	mutex_lock(&scst_mutex);
+	cb->seq = atomic_read(&scst_nl_generation);
+	res = scst_alua_for_each(scst_nl_alua_visit, &d);
+	mutex_unlock(&scst_mutex);
+	return scst_nl_dump_done(skb, res);
+}
+
+/* The names a command needs: DEVICE_GROUP, then TARGET_GROUP, then TARGET. */
+static int scst_nl_alua_names(struct genl_info *info, int depth)
+{
+	static const int types[] = {
+		SCST_A_DEVICE_GROUP, SCST_A_TARGET_GROUP, SCST_A_TARGET
+	};
+	int i;
+
+	for (i = 0; i < depth; i++) {
+		if (!info->attrs[types[i]])
+			return SCST_NL_MISSING(info->extack, types[i],
+					       "missing SCST_A_DEVICE_GROUP, SCST_A_TARGET_GROUP or SCST_A_TARGET");
+		if (!scst_mgmt_name_ok(nla_data(info->attrs[types[i]]))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[types[i]],
+					    "invalid name (empty, '/', \".\", \"..\" or \"mgmt\")");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The ATTR of a set command: its name, and its value in @value. */
+static const char *scst_nl_alua_attr(struct genl_info *info,
+				     const char **value, struct nlattr **vattr)
+{
+	struct nlattr *tb[SCST_A_MAX + 1];
+	struct nlattr *nla = info->attrs[SCST_A_ATTR];
+
+	if (!nla) {
+		NL_SET_ERR_MSG(info->extack, "SCST_A_ATTR is required");
+		return NULL;
+	}
+	if (nla_parse_nested(tb, SCST_A_MAX, nla, scst_nl_attr_policy,
+			     info->extack))
+		return NULL;
+	if (!tb[SCST_A_ATTR_NAME] || !tb[SCST_A_ATTR_VALUE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "SCST_A_ATTR needs SCST_A_ATTR_NAME and SCST_A_ATTR_VALUE");
+		return NULL;
+	}
+	*value = nla_data(tb[SCST_A_ATTR_VALUE]);
+	*vattr = tb[SCST_A_ATTR_VALUE];
+	return nla_data(tb[SCST_A_ATTR_NAME]);
+}
+
+static int scst_nl_tg_set(struct genl_info *info, struct scst_tg *tg)
+{
+	struct nlattr *vattr;
+	const char *name, *value;
+	bool pref;
+	u16 id;
+	u8 state;
+	int res;
+
+	name = scst_nl_alua_attr(info, &value, &vattr);
+	if (!name)
+		return -EINVAL;
+	if (!strcmp(name, "group_id")) {
+		if (kstrtou16(value, 0, &id) || !id) {
+			NL_SET_ERR_MSG_ATTR(info->extack, vattr,
+					    "group_id: expected a number in 1..65535");
+			return -EINVAL;
+		}
+		res = scst_tg_set_group_id(tg, id);
+		if (res == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, vattr,
+					    "group_id: another target group of the device group has it");
+		return res;
+	}
+	if (!strcmp(name, "state")) {
+		if (scst_alua_state_parse(value, &state)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, vattr,
+					    "state: expected active, nonoptimized, standby, unavailable, offline or transitioning");
+			return -EINVAL;
+		}
+		return scst_tg_set_state(tg, state);
+	}
+	if (!strcmp(name, "preferred")) {
+		if (kstrtobool(value, &pref)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, vattr,
+					    "preferred: expected 0 or 1");
+			return -EINVAL;
+		}
+		return scst_tg_set_preferred(tg, pref);
+	}
+	NL_SET_ERR_MSG(info->extack,
+		       "no such target group attribute (group_id, state, preferred)");
+	return -EINVAL;
+}
+
+static int scst_nl_tg_tgt_set(struct genl_info *info, struct scst_tg_tgt *m)
+{
+	struct nlattr *vattr;
+	const char *name, *value;
+	u16 id;
+
+	name = scst_nl_alua_attr(info, &value, &vattr);
+	if (!name)
+		return -EINVAL;
+	if (strcmp(name, "rel_tgt_id")) {
+		NL_SET_ERR_MSG(info->extack,
+			       "no such attribute of a target group's target (rel_tgt_id)");
+		return -EINVAL;
+	}
+	if (kstrtou16(value, 0, &id)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, vattr,
+				    "rel_tgt_id: expected a number in 0..65535");
+		return -EINVAL;
+	}
+	return scst_tg_tgt_set_rel_tgt_id(m, id);
+}
+
+/* Every ALUA change: the command says what, the names where. */
+static int scst_nl_alua_change(struct sk_buff *skb, struct genl_info *info)
+{
+	static const int depth[] = {
+		[SCST_CMD_DG_ADD] = 1, [SCST_CMD_DG_DEL] = 1,
+		[SCST_CMD_DG_DEVICE_ADD] = 1, [SCST_CMD_DG_DEVICE_DEL] = 1,
+		[SCST_CMD_TG_ADD] = 2, [SCST_CMD_TG_DEL] = 2,
+		[SCST_CMD_TG_SET] = 2,
+		[SCST_CMD_TG_TARGET_ADD] = 3, [SCST_CMD_TG_TARGET_DEL] = 3,
+		[SCST_CMD_TG_TARGET_SET] = 3,
+	};
+	struct nlattr **attrs = info->attrs;
+	u8 cmd = info->genlhdr->cmd;
+	const char *dgn, *tgn, *tn;
+	struct scst_tg_tgt *m;
+	struct scst_dg *dg;
+	struct scst_tg *tg;
+	int res;
+
+	res = scst_nl_alua_names(info, depth[cmd]);
+	if (res)
+		return res;
+	dgn = nla_data(attrs[SCST_A_DEVICE_GROUP]);
+	tgn = depth[cmd] > 1 ? nla_data(attrs[SCST_A_TARGET_GROUP]) : NULL;
+	tn = depth[cmd] > 2 ? nla_data(attrs[SCST_A_TARGET]) : NULL;
+	if ((cmd == SCST_CMD_DG_DEVICE_ADD || cmd == SCST_CMD_DG_DEVICE_DEL) &&
+	    !attrs[SCST_A_DEVICE])
+		return SCST_NL_MISSING(info->extack, SCST_A_DEVICE,
+				       "missing SCST_A_DEVICE");
+
+	mutex_lock(&scst_mutex);
+	if (cmd == SCST_CMD_DG_ADD) {
+		res = scst_dg_add(dgn);
+		if (res == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_DEVICE_GROUP],
+					    "the device group already exists");
+		goto out;
+	}
+	if (cmd == SCST_CMD_DG_DEL) {
+		res = scst_dg_del(dgn);
+		goto not_found;
+	}
+	dg = scst_alua_find_dg(dgn);
+	res = -ENOENT;
+	if (!dg) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_DEVICE_GROUP],
+				    "no such device group");
+		goto out;
+	}
+	switch (cmd) {
+	case SCST_CMD_DG_DEVICE_ADD:
+		res = scst_dg_dev_add(dg, nla_data(attrs[SCST_A_DEVICE]));
+		if (res == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_DEVICE],
+					    "the device is already in a device group");
+		else if (res == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_DEVICE],
+					    "no such device");
+		goto out;
+	case SCST_CMD_DG_DEVICE_DEL:
+		res = scst_dg_dev_del(dg, nla_data(attrs[SCST_A_DEVICE]));
+		if (res == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_DEVICE],
+					    "the device is not in this device group");
+		goto out;
+	case SCST_CMD_TG_ADD:
+		res = scst_tg_add(dg, tgn);
+		if (res == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_TARGET_GROUP],
+					    "the target group already exists");
+		else if (res == -ENOSPC)
+			NL_SET_ERR_MSG(info->extack,
+				       "too many target groups in the device group");
+		goto out;
+	case SCST_CMD_TG_DEL:
+		res = scst_tg_del(dg, tgn);
+		goto not_found;
+	}
+	tg = scst_alua_find_tg(dgn, tgn);
+	if (!tg) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_TARGET_GROUP],
+				    "no such target group");
+		goto out;
+	}
+	switch (cmd) {
+	case SCST_CMD_TG_SET:
+		res = scst_nl_tg_set(info, tg);
+		goto out;
+	case SCST_CMD_TG_TARGET_ADD:
+		res = scst_tg_tgt_add(tg, tn);
+		if (res == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_TARGET],
+					    "the target is already in the target group");
+		else if (res == -EINVAL)
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_TARGET],
+					    "this name cannot name a target here");
+		goto out;
+	case SCST_CMD_TG_TARGET_DEL:
+		res = scst_tg_tgt_del(tg, tn);
+		goto not_found;
+	}
+	m = scst_alua_find_tg_tgt(dgn, tgn, tn);
+	if (!m) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[SCST_A_TARGET],
+				    "the target is not in the target group");
+		goto out;
+	}
+	res = scst_nl_tg_tgt_set(info, m);
+	goto out;
+
+not_found:
+	if (res == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no such object");
+out:
+	mutex_unlock(&scst_mutex);
+	return res;
+}
+
 #define SCST_NL_GET(_cmd, _doit, _dumpit)				\
 	{ .cmd = (_cmd), .doit = (_doit), .dumpit = (_dumpit) }
 #define SCST_NL_SET(_cmd, _doit)					\
@@ -1765,6 +2089,17 @@ static const struct genl_small_ops scst_nl_ops[] = {
 	SCST_NL_SET(SCST_CMD_GLOBAL_SET, scst_nl_global_set),
 	SCST_NL_SET(SCST_CMD_ATTR_ADD, scst_nl_attr_change),
 	SCST_NL_SET(SCST_CMD_ATTR_DEL, scst_nl_attr_change),
+	SCST_NL_GET(SCST_CMD_DG_GET, NULL, scst_nl_dg_dump),
+	SCST_NL_SET(SCST_CMD_DG_ADD, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_DG_DEL, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_DG_DEVICE_ADD, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_DG_DEVICE_DEL, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_TG_ADD, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_TG_DEL, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_TG_SET, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_TG_TARGET_ADD, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_TG_TARGET_DEL, scst_nl_alua_change),
+	SCST_NL_SET(SCST_CMD_TG_TARGET_SET, scst_nl_alua_change),
 };
 
 static const struct genl_multicast_group scst_nl_mcgrps[] = {

@@ -27,6 +27,7 @@
 #include "scst_cdb.h"
 #include "scst_spc.h"
 #include "scst_pr.h"
+#include "scst_tpg.h"
 
 #define SCST_VERSION		"0.1.0"	/* sysfs version, netlink SCST_A_VERSION */
 #define SCST_SYSFS_ROOT		"scst_tgt"
@@ -46,8 +47,10 @@
 #define SCST_AQ_LUN_RESET		0x2903
 #define SCST_AQ_I_T_NEXUS_LOSS		0x2907
 #define SCST_AQ_MODE_PARAMS_CHANGED	0x2a01
+#define SCST_AQ_ALUA_STATE_CHANGED	0x2a06
 #define SCST_AQ_CAPACITY_CHANGED	0x2a09
 #define SCST_AQ_CMDS_CLEARED_BY_OTHER	0x2f00
+#define SCST_AQ_INQUIRY_DATA_CHANGED	0x3f03
 #define SCST_AQ_REPORTED_LUNS_CHANGED	0x3f0e
 #define SCST_AQ_INTERNAL_TARGET_FAILURE	0x4400
 #define SCST_AQ_DATA_PHASE_ERROR	0x4b00
@@ -187,6 +190,8 @@ struct scst_device {
 	bool pr_active;				/* scst_pr_active(), unlocked */
 	bool pr_saved;				/* an APTPL file exists */
 	u64 pr_seq;				/* last APTPL save number */
+
+	struct scst_dg __rcu *dg;		/* ALUA device group, scst_alua.c */
 
 	struct kobject kobj;			/* devices/<name> */
 	struct completion kobj_released;
@@ -345,6 +350,50 @@ void scst_copy_exec(struct scst_cmd *cmd);
 void scst_copy_sess_init(struct scst_session *sess);
 void scst_copy_sess_gone(struct scst_session *sess);
 
+/* scst_alua.c: device and target port groups (scst_mutex held) */
+struct scst_dg;
+struct scst_tg;
+struct scst_tg_tgt;
+/* One object of the ALUA configuration, for netlink dumps. */
+struct scst_alua_obj {
+	const char *dg;
+	const char *device;		/* a device of @dg */
+	const char *tg;			/* a target group of @dg */
+	u16 group_id;
+	u8 state;
+	bool preferred;
+	const char *target;		/* a target of @tg */
+	u16 rel_tgt_id;
+};
+int scst_alua_sysfs_init(struct kobject *root);
+void scst_alua_sysfs_exit(void);
+int scst_dg_add(const char *name);
+int scst_dg_del(const char *name);
+int scst_dg_dev_add(struct scst_dg *dg, const char *name);
+int scst_dg_dev_del(struct scst_dg *dg, const char *name);
+int scst_tg_add(struct scst_dg *dg, const char *name);
+int scst_tg_del(struct scst_dg *dg, const char *name);
+int scst_tg_set_state(struct scst_tg *tg, u8 state);
+int scst_tg_set_group_id(struct scst_tg *tg, u16 id);
+int scst_tg_set_preferred(struct scst_tg *tg, bool preferred);
+int scst_tg_tgt_add(struct scst_tg *tg, const char *name);
+int scst_tg_tgt_del(struct scst_tg *tg, const char *name);
+int scst_tg_tgt_set_rel_tgt_id(struct scst_tg_tgt *m, u16 id);
+struct scst_dg *scst_alua_find_dg(const char *name);
+struct scst_tg *scst_alua_find_tg(const char *dg_name, const char *tg_name);
+struct scst_tg_tgt *scst_alua_find_tg_tgt(const char *dg_name,
+					  const char *tg_name,
+					  const char *tgt_name);
+int scst_alua_for_each(int (*visit)(void *arg, const struct scst_alua_obj *o),
+		       void *arg);
+void scst_alua_dev_gone(struct scst_device *dev);
+void scst_alua_tgt_changed(struct scst_tgt *tgt);
+/* scst_alua.c: the data path, any context unless noted */
+int scst_alua_cmd_check(struct scst_cmd *cmd, struct scst_sense *sense);
+void scst_alua_lu(struct scst_cmd *cmd, struct scst_lu_desc *lu);
+bool scst_alua_cmd_is_mine(struct scst_cmd *cmd);
+void scst_alua_exec(struct scst_cmd *cmd);	/* process context */
+
 /* scst_mem.c: data buffers, recycled by the SGV cache */
 struct scst_sgv_obj;
 extern const struct attribute_group scst_sgv_attr_group;	/* sgv/ */
@@ -385,6 +434,11 @@ int scst_sysfs_dev_add(struct scst_device *dev);
 void scst_sysfs_dev_del(struct scst_device *dev);
 bool scst_dev_name_ok(const char *name);
 bool scst_mgmt_name_ok(const char *name);
+int scst_sysfs_lock(void);
+char *scst_next_word(char **p);
+bool scst_words_left(const char *p);
+__printf(3, 4) void scst_sysfs_err(struct kobject *kobj, const char *file,
+				   const char *fmt, ...);
 
 /* scst_netlink.c: the "scst" generic netlink family and its events */
 struct scst_nl_names {		/* what an event names; NULL: nothing */

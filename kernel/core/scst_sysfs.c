@@ -14,6 +14,7 @@
  *       ini_groups/        mgmt
  *         <group>/         luns/ as above, initiators/{mgmt, <pattern>}
  *       sessions/<initiator>[_N]/  initiator_name, luns ->, driver's files
+ *   device_groups/         ALUA, see scst_alua.c
  *
  * Locking
  * -------
@@ -100,7 +101,7 @@ static const char *const scst_handler_files[] = { "mgmt", "type", NULL };
  * active reference (rule 1 at the top). -ERESTARTNOINTR restarts the
  * write() once the active reference is gone, invisibly to user space.
  */
-static int scst_sysfs_lock(void)
+int scst_sysfs_lock(void)
 {
 	if (mutex_trylock(&scst_mutex))
 		return 0;
@@ -110,7 +111,7 @@ static int scst_sysfs_lock(void)
 }
 
 /* Cut the next blank-separated word off *@p; NULL when there is none. */
-static char *scst_next_word(char **p)
+char *scst_next_word(char **p)
 {
 	char *word = skip_spaces(*p), *end = word;
 
@@ -124,7 +125,7 @@ static char *scst_next_word(char **p)
 	return word;
 }
 
-static bool scst_words_left(const char *p)
+bool scst_words_left(const char *p)
 {
 	return *skip_spaces(p);
 }
@@ -158,9 +159,8 @@ bool scst_mgmt_name_ok(const char *name)
  * tells why in the kernel log, naming the file it was written to, e.g.
  * "scst: targets/iscsi/t1/luns/mgmt: add: device "disk9" not found".
  */
-static __printf(3, 4) void scst_sysfs_err(struct kobject *kobj,
-					  const char *file,
-					  const char *fmt, ...)
+void scst_sysfs_err(struct kobject *kobj, const char *file,
+		    const char *fmt, ...)
 {
 	char *path = kobject_get_path(kobj, GFP_KERNEL);
 	const char *where = NULL;
@@ -2128,8 +2128,13 @@ int scst_sysfs_init(void)
 	scst_targets_kobj = kobject_create_and_add("targets", scst_root_kobj);
 	if (!scst_targets_kobj)
 		goto out_devices;
+	res = scst_alua_sysfs_init(scst_root_kobj);
+	if (res)
+		goto out_targets;
 	return 0;
 
+out_targets:
+	kobject_put(scst_targets_kobj);
 out_devices:
 	kobject_put(scst_devices_kobj);
 out_handlers:
@@ -2146,6 +2151,7 @@ out_root:
  */
 void scst_sysfs_exit(void)
 {
+	scst_alua_sysfs_exit();
 	kobject_put(scst_targets_kobj);
 	kobject_put(scst_devices_kobj);
 	kobject_put(scst_handlers_kobj);

@@ -616,6 +616,10 @@ static void scst_cmd_check_access(struct scst_cmd *cmd)
 		scst_cmd_fail(cmd, &s);
 		return;
 	}
+	if (scst_alua_cmd_check(cmd, &s)) {
+		scst_cmd_fail(cmd, &s);
+		return;
+	}
 	if (!scst_op_supported(cmd->ci.op, &dev->lu)) {
 		/* An optional feature (PR, ALUA, ...) this LU does not have. */
 		if (cmd->ci.op->has_sa)
@@ -719,6 +723,7 @@ static void scst_emulate(struct scst_cmd *cmd, gfp_t gfp)
 {
 	struct scst_device *dev = cmd->dev;
 	struct scst_tgt_dev *tgt_dev;
+	struct scst_lu_desc lu;
 	struct scst_emul e = {};
 	unsigned long index, flags;
 	u64 *luns = NULL;
@@ -764,7 +769,8 @@ static void scst_emulate(struct scst_cmd *cmd, gfp_t gfp)
 		e.buf_len = cmd->bufflen;
 	}
 	if (dev) {
-		e.lu = &dev->lu;
+		scst_alua_lu(cmd, &lu);	/* the nexus' port and group */
+		e.lu = &lu;
 		e.mode_cur = &dev->mode_cur;
 		e.mode_saved = &dev->mode_saved;
 		spin_lock_irqsave(&dev->mode_lock, flags);
@@ -840,6 +846,10 @@ static bool scst_exec(struct scst_cmd *cmd, bool atomic)
 				      SCST_EXEC_SYNC_RETURNED) ==
 			SCST_EXEC_SYNC_DONE;
 	}
+	if (scst_alua_cmd_is_mine(cmd)) {
+		scst_alua_exec(cmd);
+		return true;
+	}
 	if (!(cmd->ci.flags & SCST_CDB_LOCAL)) {
 		atomic_set(&cmd->exec_sync, SCST_EXEC_SYNC_RUNNING);
 		res = cmd->dev->devt->exec(cmd);
@@ -858,7 +868,7 @@ static bool scst_cmd_needs_thread(struct scst_cmd *cmd)
 	if (!cmd->tgt_dev)
 		return false;
 	/* Reservations sleep: a mutex, APTPL saves, PREEMPT AND ABORT. */
-	if (scst_pr_cmd_is_mine(cmd))
+	if (scst_pr_cmd_is_mine(cmd) || scst_alua_cmd_is_mine(cmd))
 		return true;
 	/* The copy manager allocates and looks up LIST IDs. */
 	if (scst_copy_is_mine(cmd))

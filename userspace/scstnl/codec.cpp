@@ -45,6 +45,8 @@ constexpr AttrInfo attr_info[] = {
 	[SCST_A_CMD] = {"cmd", Kind::U8},
 	[SCST_A_PAD] = {"pad", Kind::String},
 	[SCST_A_ATTR_KEY] = {"attr_key", Kind::U8},
+	[SCST_A_DEVICE_GROUP] = {"device_group", Kind::String},
+	[SCST_A_TARGET_GROUP] = {"target_group", Kind::String},
 };
 static_assert(std::size(attr_info) == SCST_A_MAX + 1, "an attribute without a name");
 
@@ -84,6 +86,17 @@ constexpr const char *cmd_names[] = {
 	[SCST_CMD_GLOBAL_SET] = "GLOBAL_SET",
 	[SCST_CMD_ATTR_ADD] = "ATTR_ADD",
 	[SCST_CMD_ATTR_DEL] = "ATTR_DEL",
+	[SCST_CMD_DG_GET] = "DG_GET",
+	[SCST_CMD_DG_ADD] = "DG_ADD",
+	[SCST_CMD_DG_DEL] = "DG_DEL",
+	[SCST_CMD_DG_DEVICE_ADD] = "DG_DEVICE_ADD",
+	[SCST_CMD_DG_DEVICE_DEL] = "DG_DEVICE_DEL",
+	[SCST_CMD_TG_ADD] = "TG_ADD",
+	[SCST_CMD_TG_DEL] = "TG_DEL",
+	[SCST_CMD_TG_SET] = "TG_SET",
+	[SCST_CMD_TG_TARGET_ADD] = "TG_TARGET_ADD",
+	[SCST_CMD_TG_TARGET_DEL] = "TG_TARGET_DEL",
+	[SCST_CMD_TG_TARGET_SET] = "TG_TARGET_SET",
 };
 static_assert(std::size(cmd_names) == SCST_CMD_MAX + 1, "a command without a name");
 
