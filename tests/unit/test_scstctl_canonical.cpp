@@ -93,7 +93,7 @@ TARGET_DRIVER scst_local {
 	EXPECT_FALSE(c.drivers[0].targets[2].attrs.contains("rel_tgt_id"));
 }
 
-TEST(ScstctlCanonical, AluaIsRefusedUpFront)
+TEST(ScstctlCanonical, AluaIsSupported)
 {
 	auto desired = conf(R"(
 HANDLER vdisk_nullio {
@@ -101,17 +101,53 @@ HANDLER vdisk_nullio {
 }
 DEVICE_GROUP dg1 {
 	DEVICE n0
+	TARGET_GROUP tg1 {
+		TARGET t1
+	}
 }
 )");
 	auto plan = scstconf::diff({}, desired);
 	ASSERT_TRUE(plan) << plan.error().to_string();
-	int refused = 0;
 	for (const auto &op : plan->ops)
-		if (auto r = scstctl::check_supported(op); !r) {
-			refused++;
-			EXPECT_NE(r.error().message.find("not implemented"), std::string::npos);
-		}
-	EXPECT_EQ(refused, 2);  // the device group and its device
+		EXPECT_TRUE(scstctl::check_supported(op)) << scstconf::describe(op);
+}
+
+TEST(ScstctlCanonical, TargetGroupDefaultsAndKernelGroupId)
+{
+	auto running = conf(R"(
+DEVICE_GROUP dg1 {
+	TARGET_GROUP tg1 {
+		group_id 4
+	}
+}
+)");
+	auto desired = conf(R"(
+DEVICE_GROUP dg1 {
+	TARGET_GROUP tg1 {
+		state active
+		preferred 0
+	}
+	TARGET_GROUP tg2 {
+		group_id 9
+		state standby
+		preferred 1
+	}
+}
+)");
+	auto c = scstctl::canonical(desired, running);
+	const auto &tg1 = c.device_groups[0].target_groups[0];
+	EXPECT_EQ(tg1.attrs.get("group_id"), "4");  // left to the kernel: kept
+	EXPECT_FALSE(tg1.attrs.contains("state"));
+	EXPECT_FALSE(tg1.attrs.contains("preferred"));
+	const auto &tg2 = c.device_groups[0].target_groups[1];
+	EXPECT_EQ(tg2.attrs.get("group_id"), "9");
+	EXPECT_EQ(tg2.attrs.get("state"), "standby");
+	EXPECT_EQ(tg2.attrs.get("preferred"), "1");
+	auto plan = scstconf::diff(running, c);
+	ASSERT_TRUE(plan) << plan.error().to_string();
+	for (const auto &op : plan->ops)
+		EXPECT_NE(scstconf::describe(op).find("tg2"), std::string::npos)
+			<< "tg1 already matches: " << scstconf::describe(op);
 }
 
 }  // namespace

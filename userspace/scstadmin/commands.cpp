@@ -419,6 +419,61 @@ int list_groups(scstnl::Client &nl, const Invocation &inv)
 	return 0;
 }
 
+// ALUA: the running configuration's device groups, as -write_config
+// would save them.
+int list_dgrps(scstnl::Client &nl, const Invocation &inv)
+{
+	auto running = scstctl::read_running(nl);
+	if (!running)
+		return fail(running.error());
+	json out = json::array();
+	Table t({"Device group", "Devices", "Target group", "group_id", "State", "Preferred",
+		 "Targets"});
+	bool found = false;
+	for (const auto &dg : running->device_groups) {
+		if (!inv.value.empty() && dg.name != inv.value)
+			continue;
+		found = true;
+		std::vector<std::string> devs;
+		std::string dev_list;
+		for (const auto &d : dg.devices) {
+			devs.push_back(d.name);
+			dev_list += (dev_list.empty() ? "" : " ") + d.name;
+		}
+		json tgs = json::array();
+		if (dg.target_groups.empty())
+			t.row({dg.name, dev_list, "", "", "", "", ""});
+		for (const auto &tg : dg.target_groups) {
+			auto state = tg.attrs.get("state").value_or("active");
+			auto pref = tg.attrs.get("preferred").value_or("0");
+			auto gid = tg.attrs.get("group_id").value_or("0");
+			json members = json::array();
+			std::string tgt_list;
+			for (const auto &m : tg.targets) {
+				json mj = {{"name", m.name}};
+				std::string shown = m.name;
+				if (auto id = m.attrs.get("rel_tgt_id")) {
+					mj["rel_tgt_id"] = std::stoul(*id);
+					shown += "(rel_tgt_id " + *id + ")";
+				}
+				members.push_back(mj);
+				tgt_list += (tgt_list.empty() ? "" : " ") + shown;
+			}
+			tgs.push_back({{"name", tg.name},
+				       {"group_id", std::stoul(gid)},
+				       {"state", state},
+				       {"preferred", pref == "1"},
+				       {"targets", members}});
+			t.row({dg.name, dev_list, tg.name, gid, state, pref, tgt_list});
+		}
+		out.push_back({{"name", dg.name}, {"devices", devs}, {"target_groups", tgs}});
+	}
+	if (!inv.value.empty() && !found)
+		return fail("-list_dgrp", "no device group \"" + inv.value + "\"");
+	inv.json ? print_json(out) : t.print();
+	return 0;
+}
+
 int list_sessions(scstnl::Client &nl, const Invocation &inv)
 {
 	auto ts = targets(nl, inv.driver, inv.target);
@@ -865,6 +920,45 @@ int change(scstnl::Client &nl, const Invocation &inv)
 	case Verb::SetGrpAttr:
 		return run_ops(nl, inv, set_ops(inv, Scope::Group,
 						{.driver = inv.driver, .target = inv.target, .group = inv.value}));
+	case Verb::AddDgrp:
+		return run_ops(nl, inv, {make(OpKind::CreateDeviceGroup, Scope::DeviceGroup,
+					      {.device_group = inv.value})});
+	case Verb::RemDgrp:
+		return run_ops(nl, inv, {make(OpKind::DelDeviceGroup, Scope::DeviceGroup,
+					      {.device_group = inv.value})});
+	case Verb::AddDgrpDev:
+	case Verb::RemDgrpDev:
+		return run_ops(nl, inv, {make(inv.verb == Verb::AddDgrpDev ? OpKind::AddDeviceGroupDevice
+									   : OpKind::DelDeviceGroupDevice,
+					      Scope::DeviceGroup,
+					      {.device = inv.value, .device_group = inv.dev_group})});
+	case Verb::AddTgrp: {
+		Op op = make(OpKind::CreateTargetGroup, Scope::TargetGroup,
+			     {.device_group = inv.dev_group, .target_group = inv.value});
+		op.attrs.settable = attributes_of(inv);
+		return run_ops(nl, inv, {op});
+	}
+	case Verb::RemTgrp:
+		return run_ops(nl, inv, {make(OpKind::DelTargetGroup, Scope::TargetGroup,
+					      {.device_group = inv.dev_group, .target_group = inv.value})});
+	case Verb::SetTgrpAttr:
+		return run_ops(nl, inv, set_ops(inv, Scope::TargetGroup,
+						{.device_group = inv.dev_group, .target_group = inv.value}));
+	case Verb::AddTgrpTgt: {
+		Op op = make(OpKind::AddTargetGroupMember, Scope::TargetGroupMember,
+			     {.device_group = inv.dev_group, .target_group = inv.tgt_group,
+			      .member = inv.value});
+		op.attrs.settable = attributes_of(inv);
+		return run_ops(nl, inv, {op});
+	}
+	case Verb::RemTgrpTgt:
+		return run_ops(nl, inv, {make(OpKind::DelTargetGroupMember, Scope::TargetGroupMember,
+					      {.device_group = inv.dev_group, .target_group = inv.tgt_group,
+					       .member = inv.value})});
+	case Verb::SetTtgtAttr:
+		return run_ops(nl, inv, set_ops(inv, Scope::TargetGroupMember,
+						{.device_group = inv.dev_group, .target_group = inv.tgt_group,
+						 .member = inv.value}));
 	case Verb::ResyncDev: {
 		Op op = make(OpKind::SetAttr, Scope::Device, {.device = inv.value});
 		op.key = "resync_size";
@@ -1026,6 +1120,8 @@ int run(const std::vector<std::string> &args)
 		return list_groups(nl, *inv);
 	case Verb::ListSessions:
 		return list_sessions(nl, *inv);
+	case Verb::ListDgrp:
+		return list_dgrps(nl, *inv);
 	case Verb::ListScstAttr:
 	case Verb::ListHndAttr:
 	case Verb::ListDevAttr:

@@ -66,6 +66,17 @@ constexpr std::array kVerbs = {
 	VerbInfo{"rem_lun", Verb::RemLun, Arg::Required, "LUN -driver D -target T [-group G]"},
 	VerbInfo{"replace_lun", Verb::ReplaceLun, Arg::Required, "LUN -driver D -target T [-group G] -device DEV [-attributes ...]"},
 	VerbInfo{"clear_luns", Verb::ClearLuns, Arg::None, "-driver D -target T [-group G]"},
+	VerbInfo{"list_dgrp", Verb::ListDgrp, Arg::Optional, "[DEVICE_GROUP]: ALUA device and target groups"},
+	VerbInfo{"add_dgrp", Verb::AddDgrp, Arg::Required, "DEVICE_GROUP"},
+	VerbInfo{"rem_dgrp", Verb::RemDgrp, Arg::Required, "DEVICE_GROUP"},
+	VerbInfo{"add_dgrp_dev", Verb::AddDgrpDev, Arg::Required, "DEVICE -dev_group DG"},
+	VerbInfo{"rem_dgrp_dev", Verb::RemDgrpDev, Arg::Required, "DEVICE -dev_group DG"},
+	VerbInfo{"add_tgrp", Verb::AddTgrp, Arg::Required, "TARGET_GROUP -dev_group DG [-attributes group_id=N,...]"},
+	VerbInfo{"rem_tgrp", Verb::RemTgrp, Arg::Required, "TARGET_GROUP -dev_group DG"},
+	VerbInfo{"set_tgrp_attr", Verb::SetTgrpAttr, Arg::Required, "TARGET_GROUP -dev_group DG -attributes state=standby,..."},
+	VerbInfo{"add_tgrp_tgt", Verb::AddTgrpTgt, Arg::Required, "TARGET -dev_group DG -tgt_group TG [-attributes rel_tgt_id=N]"},
+	VerbInfo{"rem_tgrp_tgt", Verb::RemTgrpTgt, Arg::Required, "TARGET -dev_group DG -tgt_group TG"},
+	VerbInfo{"set_ttgt_attr", Verb::SetTtgtAttr, Arg::Required, "TARGET -dev_group DG -tgt_group TG -attributes rel_tgt_id=N"},
 };
 
 struct NamedOpt {
@@ -82,6 +93,8 @@ const std::array kNamed = {
 	NamedOpt{"device", &Invocation::device, "device"},
 	NamedOpt{"to", &Invocation::to, "destination group (-move_init)"},
 	NamedOpt{"lun", &Invocation::lun, "LUN number"},
+	NamedOpt{"dev_group", &Invocation::dev_group, "ALUA device group"},
+	NamedOpt{"tgt_group", &Invocation::tgt_group, "ALUA target group"},
 };
 
 po::options_description describe_options()
@@ -151,6 +164,10 @@ bool destructive(Verb v)
 	case Verb::RemLun:
 	case Verb::ReplaceLun:
 	case Verb::ClearLuns:
+	case Verb::RemDgrp:
+	case Verb::RemDgrpDev:
+	case Verb::RemTgrp:
+	case Verb::RemTgrpTgt:
 		return true;
 	default:
 		return false;
@@ -284,6 +301,18 @@ scstconf::Result<Invocation> parse_args(const std::vector<std::string> &args)
 	case Verb::OpenDev:
 		needed = {{&inv.handler, "handler"}};
 		break;
+	case Verb::AddDgrpDev:
+	case Verb::RemDgrpDev:
+	case Verb::AddTgrp:
+	case Verb::RemTgrp:
+	case Verb::SetTgrpAttr:
+		needed = {{&inv.dev_group, "dev_group"}};
+		break;
+	case Verb::AddTgrpTgt:
+	case Verb::RemTgrpTgt:
+	case Verb::SetTtgtAttr:
+		needed = {{&inv.dev_group, "dev_group"}, {&inv.tgt_group, "tgt_group"}};
+		break;
 	default:
 		break;
 	}
@@ -301,6 +330,8 @@ scstconf::Result<Invocation> parse_args(const std::vector<std::string> &args)
 	case Verb::RemDrvAttr:
 	case Verb::AddTgtAttr:
 	case Verb::RemTgtAttr:
+	case Verb::SetTgrpAttr:
+	case Verb::SetTtgtAttr:
 		if (inv.attributes.empty())
 			return usage_error("-attributes", "-" + inv.verb_name + " needs -attributes K=V,...");
 		break;

@@ -22,6 +22,9 @@ enum class Verb {
 	AddGroup, RemGroup,
 	AddInit, RemInit, MoveInit, ClearInits,
 	AddLun, RemLun, ReplaceLun, ClearLuns,
+	// ALUA (SCST's names): device groups, target groups, their targets.
+	ListDgrp, AddDgrp, RemDgrp, AddDgrpDev, RemDgrpDev,
+	AddTgrp, RemTgrp, SetTgrpAttr, AddTgrpTgt, RemTgrpTgt, SetTtgtAttr,
 };
 
 struct Invocation {
@@ -29,6 +32,7 @@ struct Invocation {
 	std::string verb_name;   // as given, without dashes: "config"
 	std::string value;       // the verb's argument: a file, a device, a LUN...
 	std::string driver, target, group, handler, device, to;
+	std::string dev_group, tgt_group;  // ALUA
 	std::string lun;         // -lun (also the value of the LUN verbs)
 	// -attributes "k=v,k2=v2" (SCST's separator; ';' works too), in order.
 	std::vector<std::pair<std::string, std::string>> attributes;

@@ -190,6 +190,47 @@ Result<void> read_target(scstnl::Client &nl, const std::string &drv, const Recor
 	return {};
 }
 
+// ALUA: one DG_GET message per device group, device, target group and
+// target group member, in that order.
+Result<void> read_alua(scstnl::Client &nl, Config &c)
+{
+	auto d = dump(nl, Request{SCST_CMD_DG_GET, true, {}});
+	if (d.error)
+		return kernel_error("device groups", d.error);
+	auto key_attrs = [](const Record &r, scstconf::Attributes &to) {
+		for (const auto &key : r.key_attrs)
+			if (auto v = r.get("attr." + key))
+				to.add(key, *v);
+	};
+	for (const auto &r : d.records) {
+		auto dgn = get(r, "device_group");
+		auto *dg = scstconf::find_named(c.device_groups, dgn);
+		if (!dg) {
+			c.device_groups.push_back({dgn, {}, {}, {}, {}});
+			dg = &c.device_groups.back();
+		}
+		auto tgn = r.get("target_group");
+		if (!tgn) {
+			if (auto dev = r.get("device"))
+				dg->devices.push_back({*dev, {}});
+			continue;
+		}
+		auto *tg = scstconf::find_named(dg->target_groups, *tgn);
+		if (!tg) {
+			dg->target_groups.push_back({*tgn, {}, {}, {}});
+			tg = &dg->target_groups.back();
+		}
+		if (auto tgt = r.get("target")) {
+			scstconf::TargetGroupMember m{*tgt, {}, {}};
+			key_attrs(r, m.attrs);
+			tg->targets.push_back(std::move(m));
+		} else {
+			key_attrs(r, tg->attrs);
+		}
+	}
+	return {};
+}
+
 // ---- carrying out operations ----
 
 Result<void> call(scstnl::Client &nl, const Op &op, const Request &req)
@@ -202,27 +243,16 @@ Result<void> call(scstnl::Client &nl, const Op &op, const Request &req)
 	return {};
 }
 
-Error alua_error(const Op &op)
+// Requests naming a device group, a target group, a target of that.
+Request alua_req(uint8_t cmd, const scstconf::ObjectPath &p, int depth)
 {
-	return op_error(op, "ALUA device groups are not implemented in this kernel");
-}
-
-bool is_alua(const Op &op)
-{
-	switch (op.kind) {
-	case OpKind::CreateDeviceGroup:
-	case OpKind::DelDeviceGroup:
-	case OpKind::AddDeviceGroupDevice:
-	case OpKind::DelDeviceGroupDevice:
-	case OpKind::CreateTargetGroup:
-	case OpKind::DelTargetGroup:
-	case OpKind::AddTargetGroupMember:
-	case OpKind::DelTargetGroupMember:
-		return true;
-	default:
-		return op.scope == Scope::DeviceGroup || op.scope == Scope::TargetGroup ||
-		       op.scope == Scope::TargetGroupMember;
-	}
+	Request req{cmd, false, {}};
+	req.add(SCST_A_DEVICE_GROUP, p.device_group);
+	if (depth > 1)
+		req.add(SCST_A_TARGET_GROUP, p.target_group);
+	if (depth > 2)
+		req.add(SCST_A_TARGET, p.member);
+	return req;
 }
 
 // "targets/<driver>/mgmt" under the sysfs root: the driver's name.
@@ -308,6 +338,16 @@ Result<void> set_attr(scstnl::Client &nl, const Op &op)
 	case Scope::Device: {
 		Request req{SCST_CMD_DEVICE_SET, false, {}};
 		req.add(SCST_A_DEVICE, p.device).add(SCST_A_ATTR, AttrPair{op.key, *value});
+		return call(nl, op, req);
+	}
+	case Scope::TargetGroup: {
+		auto req = alua_req(SCST_CMD_TG_SET, p, 2);
+		req.add(SCST_A_ATTR, AttrPair{op.key, *value});
+		return call(nl, op, req);
+	}
+	case Scope::TargetGroupMember: {
+		auto req = alua_req(SCST_CMD_TG_TARGET_SET, p, 3);
+		req.add(SCST_A_ATTR, AttrPair{op.key, *value});
 		return call(nl, op, req);
 	}
 	case Scope::Target: {
@@ -453,6 +493,8 @@ Result<Config> read_running_once(scstnl::Client &nl)
 			ro_devices.insert(d.name);
 		handler_of(c, get(r, "handler")).devices.push_back(std::move(d));
 	}
+	if (auto r = read_alua(nl, c); !r)
+		return r.error();
 
 	auto drvs = dump(nl, Request{SCST_CMD_DRIVER_GET, true, {}});
 	if (drvs.error)
@@ -492,10 +534,8 @@ Result<Config> read_running(scstnl::Client &nl)
 	}
 }
 
-Result<void> check_supported(const Op &op)
+Result<void> check_supported(const Op &)
 {
-	if (is_alua(op))
-		return alua_error(op);
 	return {};
 }
 
@@ -503,8 +543,6 @@ Result<void> apply_op(scstnl::Client &nl, const Op &op)
 {
 	if (nl.error())
 		return op_error(op, nl.error().str());
-	if (is_alua(op))
-		return alua_error(op);
 	const auto &p = op.at;
 	switch (op.kind) {
 	case OpKind::SetAttr:
@@ -562,9 +600,32 @@ Result<void> apply_op(scstnl::Client &nl, const Op &op)
 		return initiator_op(nl, op, SCST_CMD_INITIATOR_DEL);
 	case OpKind::MoveInitiator:
 		return initiator_op(nl, op, SCST_CMD_INITIATOR_MOVE);
-	default:
-		return alua_error(op);
+	case OpKind::CreateDeviceGroup:
+		return create(nl, op, Scope::DeviceGroup, alua_req(SCST_CMD_DG_ADD, p, 1),
+			      alua_req(SCST_CMD_DG_DEL, p, 1));
+	case OpKind::DelDeviceGroup:
+		return call(nl, op, alua_req(SCST_CMD_DG_DEL, p, 1));
+	case OpKind::AddDeviceGroupDevice:
+	case OpKind::DelDeviceGroupDevice: {
+		auto req = alua_req(op.kind == OpKind::AddDeviceGroupDevice ? SCST_CMD_DG_DEVICE_ADD
+									    : SCST_CMD_DG_DEVICE_DEL,
+				    p, 1);
+		req.add(SCST_A_DEVICE, p.device);
+		return call(nl, op, req);
 	}
+	case OpKind::CreateTargetGroup:
+		return create(nl, op, Scope::TargetGroup, alua_req(SCST_CMD_TG_ADD, p, 2),
+			      alua_req(SCST_CMD_TG_DEL, p, 2));
+	case OpKind::DelTargetGroup:
+		return call(nl, op, alua_req(SCST_CMD_TG_DEL, p, 2));
+	case OpKind::AddTargetGroupMember:
+		return create(nl, op, Scope::TargetGroupMember,
+			      alua_req(SCST_CMD_TG_TARGET_ADD, p, 3),
+			      alua_req(SCST_CMD_TG_TARGET_DEL, p, 3));
+	case OpKind::DelTargetGroupMember:
+		return call(nl, op, alua_req(SCST_CMD_TG_TARGET_DEL, p, 3));
+	}
+	return op_error(op, "unknown operation");
 }
 
 ApplyReport apply_plan(scstnl::Client &nl, const std::vector<Op> &ops, const ApplyOptions &opt)
@@ -611,6 +672,21 @@ Config canonical(Config c, const Config &running)
 			for (const char *f : kVdiskFlags)
 				if (d.attrs.get(f) == "0")
 					d.attrs.erase(f);
+		}
+	}
+	// A target group without group_id keeps the one the kernel gave it.
+	for (auto &dg : c.device_groups) {
+		const scstconf::DeviceGroup *rdg = scstconf::find_named(running.device_groups, dg.name);
+		for (auto &tg : dg.target_groups) {
+			const scstconf::TargetGroup *rtg =
+				rdg ? scstconf::find_named(rdg->target_groups, tg.name) : nullptr;
+			if (rtg && !tg.attrs.contains("group_id"))
+				if (auto id = rtg->attrs.get("group_id"))
+					tg.attrs.add("group_id", *id);
+			if (tg.attrs.get("preferred") == "0")
+				tg.attrs.erase("preferred");
+			if (tg.attrs.get("state") == "active")
+				tg.attrs.erase("state");
 		}
 	}
 	for (auto &drv : c.drivers)
