@@ -227,14 +227,19 @@ check "user: -config" fails_with "Operation not permitted" "${U[@]}" "$A" -confi
 state after.txt
 check "the user changed nothing" diff before.txt after.txt
 
-# ---- ALUA device groups are not implemented: refused before any change ----
+# ---- ALUA device groups: validated, applied, saved, removed ----
 cp w1.conf alua.conf
-printf '\nDEVICE_GROUP dg1 {\n\tDEVICE null0\n}\n' >>alua.conf
-line=$(grep -n 'DEVICE_GROUP dg1' alua.conf | cut -d: -f1)
-check "a DEVICE_GROUP is refused with its line" fails_with "alua.conf:$line" "$A" -config alua.conf
-check "... as not implemented in this kernel" fails_with "not implemented" "$A" -config alua.conf
+printf '\nDEVICE_GROUP dg1 {\n\tDEVICE null9\n}\n' >>alua.conf
+line=$(grep -n 'DEVICE null9' alua.conf | cut -d: -f1)
+check "a DEVICE_GROUP of an unknown device is refused with its line" fails_with "alua.conf:$line" "$A" -config alua.conf
+cp w1.conf alua.conf
+printf '\nDEVICE_GROUP dg1 {\n\tDEVICE null0\n\n\tTARGET_GROUP tg1 {\n\t\tgroup_id 3\n\t\tstate nonoptimized\n\t}\n}\n' >>alua.conf
+check "a DEVICE_GROUP applies" "$A" -config alua.conf
+check "-write_config keeps it" bash -c "$A -write_config w5.conf && grep -q 'DEVICE_GROUP dg1' w5.conf && grep -q 'state nonoptimized' w5.conf"
+check "the config without it removes it" "$A" -config w1.conf -force -noprompt
+check "no device group is left" bash -c "[ \"\$(ls $SCST/device_groups)\" = mgmt ]"
 state after.txt
-check "the ALUA config changed nothing" diff before.txt after.txt
+check "the ALUA config changed nothing else" diff before.txt after.txt
 
 # ---- the JSON form ----
 check "-clear_config, then -config of the JSON file" bash -c "$A -clear_config -noprompt && $A -config w1.json"
