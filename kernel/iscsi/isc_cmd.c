@@ -17,6 +17,7 @@
 
 #include <linux/slab.h>
 #include <linux/scatterlist.h>
+#include <linux/jiffies.h>
 
 #include "isc_priv.h"
 
@@ -332,14 +333,27 @@ int isc_data_out_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 {
 	const struct isc_pdu_info *pi = &rx->pi;
 	struct isc_task *task;
+	bool known;
 
 	/*
 	 * The command may have been answered already (an error before its
 	 * data phase, or an abort): its remaining data is dropped.
 	 */
 	task = isc_conn_task_get(conn, pi->itt);
-	if (!task)
-		return 0;
+	if (!task) {
+		/*
+		 * Late data of a command answered or aborted carries no TTT
+		 * (unsolicited) or one we gave out: dropped. Any other names
+		 * no transfer there ever was.
+		 */
+		spin_lock(&conn->task_lock);
+		known = pi->ttt == ISC_RSVD_TAG ||
+			isc_ttt_issued(pi->ttt, conn->next_ttt, conn->ttt_span);
+		spin_unlock(&conn->task_lock);
+		if (known)
+			return 0;
+		return isc_rx_reject(conn, rx, ISC_REJECT_INVALID_PDU_FIELD);
+	}
 	if (pi->offset > task->exp_xfer_len ||
 	    pi->data_len > task->exp_xfer_len - pi->offset) {
 		isc_conn_task_put(task);
@@ -365,6 +379,7 @@ int isc_data_out_done(struct isc_conn *conn, struct isc_rx_pdu *rx)
 		return 0;
 	spin_lock(&conn->task_lock);
 	task->received += pi->data_len;
+	task->data_since = jiffies;
 	/* The last PDU of a solicited sequence ends its R2T. */
 	if (pi->final && pi->ttt != ISC_RSVD_TAG && task->r2t_out)
 		task->r2t_out--;
@@ -392,9 +407,8 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 		return SCST_TGT_RES_FATAL_ERROR;
 	}
 	task->state = ISC_TASK_DATA_WAIT;
-	task->ttt = conn->next_ttt++;
-	if (task->ttt == ISC_RSVD_TAG)
-		task->ttt = conn->next_ttt++;
+	task->data_since = jiffies;
+	task->ttt = isc_ttt_alloc(&conn->next_ttt, &conn->ttt_span);
 	complete = isc_task_data_step(task, &b);
 	spin_unlock(&conn->task_lock);
 
@@ -441,6 +455,28 @@ void isc_conn_abort_tasks(struct isc_conn *conn)
 				     SCST_CONTEXT_THREAD);
 		isc_conn_task_put(task);
 	}
+}
+
+/*
+ * The oldest time write data was last waited for (DATA_WAIT), in
+ * *@since; false when no task waits for any.
+ */
+bool isc_conn_oldest_data_wait(struct isc_conn *conn, unsigned long *since)
+{
+	struct isc_task *task;
+	unsigned long idx;
+	bool found = false;
+
+	spin_lock(&conn->task_lock);
+	xa_for_each(&conn->tasks, idx, task) {
+		if (task->state != ISC_TASK_DATA_WAIT)
+			continue;
+		if (!found || time_before(task->data_since, *since))
+			*since = task->data_since;
+		found = true;
+	}
+	spin_unlock(&conn->task_lock);
+	return found;
 }
 
 /* ---- responses ---- */

@@ -9,6 +9,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/jiffies.h>
 
 #include "isc_priv.h"
 
@@ -20,7 +22,10 @@ int isc_conn_xmit(struct isc_conn *conn, struct isc_tx_pdu *pdu)
 	lockdep_assert_held(&conn->tx_mutex);
 	if (conn->tx_dead)
 		return -EPIPE;
+	/* The watchdog ends a send the initiator does not take. */
+	WRITE_ONCE(conn->tx_since, jiffies | 1);
 	res = conn->ops->send_pdu(conn, pdu);
+	WRITE_ONCE(conn->tx_since, 0);
 	if (res) {
 		/* Half a PDU went out: nothing can follow it. */
 		conn->tx_dead = true;
@@ -65,6 +70,167 @@ int isc_conn_send_reject(struct isc_conn *conn, const u8 *bad_bhs, u8 reason)
 	isc_build_reject(pdu.bhs, reason, 0, &sn);
 	isc_bhs_set_dlength(pdu.bhs, ISC_BHS_LEN);
 	return isc_conn_send(conn, &pdu, true);
+}
+
+/* ---- liveness: NOP-In pings, timeouts, logout requests ---- */
+
+/**
+ * isc_conn_fail() - end @conn now
+ * @conn: the connection
+ * @why: a string literal for the log line of the teardown; the first
+ *       reason given is the one that counts
+ *
+ * Any context that may sleep.
+ */
+void isc_conn_fail(struct isc_conn *conn, const char *why)
+{
+	cmpxchg(&conn->end_reason, NULL, why);
+	conn->ops->shutdown(conn);
+}
+
+/* Have the watchdog look at @conn now, e.g. for a new deadline. */
+static void isc_conn_kick(struct isc_conn *conn)
+{
+	mod_delayed_work(system_wq, &conn->watchdog, 0);
+}
+
+/* Sends what the watchdog and isc_conn_request_logout() ask for. */
+static void isc_conn_ctl_work(struct work_struct *work)
+{
+	struct isc_conn *conn = container_of(work, struct isc_conn, ctl_work);
+	struct isc_tx_pdu pdu = {};
+	struct isc_sn sn = {};
+
+	if (test_and_clear_bit(ISC_CONN_LOGOUT_SEND, &conn->flags)) {
+		isc_build_async_logout(pdu.bhs, READ_ONCE(conn->logout_secs),
+				       &sn);
+		isc_conn_send(conn, &pdu, true);
+	}
+	if (test_and_clear_bit(ISC_CONN_PING_SEND, &conn->flags)) {
+		memset(&pdu, 0, sizeof(pdu));
+		/* A target ping: ITT reserved, StatSN not advanced. */
+		isc_build_nop_in(pdu.bhs, ISC_RSVD_TAG,
+				 READ_ONCE(conn->ping_ttt), 0, 0, &sn);
+		/*
+		 * NopInTimeout counts from here: a send that waits behind a
+		 * blocked one is RspTimeout's business.
+		 */
+		if (!isc_conn_send(conn, &pdu, false))
+			WRITE_ONCE(conn->ping_sent, jiffies);
+	}
+}
+
+static unsigned long isc_conn_param_jiffies(struct isc_conn *conn,
+					    enum isc_tgt_param param)
+{
+	return (unsigned long)READ_ONCE(conn->sess->tgt->params[param]) * HZ;
+}
+
+/* Has @deadline come? If not, bring *@next forward to it. */
+static bool isc_due(unsigned long now, unsigned long deadline,
+		    unsigned long *next)
+{
+	if (time_after_eq(now, deadline))
+		return true;
+	if (time_before(deadline, *next))
+		*next = deadline;
+	return false;
+}
+
+/* Start a NOP-In ping; the watchdog's context. */
+static void isc_conn_ping(struct isc_conn *conn, unsigned long now)
+{
+	u32 ttt = conn->ping_ttt + 1;
+
+	if (ttt == ISC_RSVD_TAG)
+		ttt++;
+	WRITE_ONCE(conn->ping_ttt, ttt);
+	WRITE_ONCE(conn->ping_sent, now);
+	set_bit(ISC_CONN_PING_OUT, &conn->flags);
+	set_bit(ISC_CONN_PING_SEND, &conn->flags);
+	queue_work(system_wq, &conn->ctl_work);
+}
+
+/*
+ * The deadlines of a connection: an idle initiator gets a ping, a ping
+ * without an answer, write data that does not come, a send that does
+ * not end and a logout that does not happen end the connection (ERL 0:
+ * the session goes with it, its commands are aborted). Runs when the
+ * next deadline is due, and at least once per RspTimeout, the longest a
+ * command or a send that begins meanwhile may take.
+ */
+static void isc_conn_watchdog(struct work_struct *work)
+{
+	struct isc_conn *conn = container_of(to_delayed_work(work),
+					     struct isc_conn, watchdog);
+	unsigned long interval = isc_conn_param_jiffies(conn, ISC_TP_NOP_IN_INTERVAL);
+	unsigned long nop_timeout = isc_conn_param_jiffies(conn, ISC_TP_NOP_IN_TIMEOUT);
+	unsigned long rsp_timeout = isc_conn_param_jiffies(conn, ISC_TP_RSP_TIMEOUT);
+	unsigned long now = jiffies, next = now + rsp_timeout, t;
+	bool logged_out = READ_ONCE(conn->logged_out);
+	const char *why = NULL;
+
+	t = READ_ONCE(conn->tx_since);
+	if (t && isc_due(now, t + rsp_timeout, &next))
+		why = "a send blocked for RspTimeout";
+	if (!why && isc_conn_oldest_data_wait(conn, &t) &&
+	    isc_due(now, t + rsp_timeout, &next))
+		why = "no write data for RspTimeout";
+	if (!why && test_bit(ISC_CONN_LOGOUT_DUE, &conn->flags) &&
+	    isc_due(now, READ_ONCE(conn->logout_by), &next))
+		why = logged_out ? "not closed after the logout" :
+		      "no logout after the target asked for one";
+	if (!why && test_bit(ISC_CONN_PING_OUT, &conn->flags)) {
+		if (isc_due(now, READ_ONCE(conn->ping_sent) + nop_timeout,
+			    &next))
+			why = "no answer to a NOP-In ping for NopInTimeout";
+	} else if (!why && interval && !logged_out &&
+		   isc_due(now, READ_ONCE(conn->last_rx) + interval, &next)) {
+		isc_conn_ping(conn, now);
+		isc_due(now, now + nop_timeout, &next);
+	}
+	if (why) {
+		pr_warn("%s: %s: closing the connection\n",
+			conn->sess->initiator, why);
+		isc_conn_fail(conn, why);
+		return;
+	}
+	queue_delayed_work(system_wq, &conn->watchdog, next - now);
+}
+
+void isc_conn_init_liveness(struct isc_conn *conn)
+{
+	INIT_DELAYED_WORK(&conn->watchdog, isc_conn_watchdog);
+	INIT_WORK(&conn->ctl_work, isc_conn_ctl_work);
+	conn->last_rx = jiffies;
+}
+
+/* The connection runs: isc_mutex held, the session is listed. */
+void isc_conn_start_liveness(struct isc_conn *conn)
+{
+	queue_delayed_work(system_wq, &conn->watchdog, 0);
+}
+
+/**
+ * isc_conn_request_logout() - ask the initiator to log out within @secs
+ * @conn: a connection whose session is listed (isc_mutex held)
+ * @secs: the time it gets, after which the connection is closed
+ *
+ * Sends an Async Message (AsyncEvent 1, RFC 7143 11.9.1); a second
+ * request changes nothing.
+ */
+void isc_conn_request_logout(struct isc_conn *conn, u16 secs)
+{
+	lockdep_assert_held(&isc_mutex);
+	if (READ_ONCE(conn->logged_out) ||
+	    test_bit(ISC_CONN_LOGOUT_DUE, &conn->flags))
+		return;
+	WRITE_ONCE(conn->logout_secs, secs);
+	WRITE_ONCE(conn->logout_by, jiffies + secs * HZ);
+	set_bit(ISC_CONN_LOGOUT_DUE, &conn->flags);
+	set_bit(ISC_CONN_LOGOUT_SEND, &conn->flags);
+	queue_work(system_wq, &conn->ctl_work);
+	isc_conn_kick(conn);
 }
 
 /* ---- tasks with data pending ---- */
@@ -121,8 +287,14 @@ static int isc_logout_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 		rsp = ISC_LOGOUT_RSP_NO_CID;
 	isc_build_logout_rsp(pdu.bhs, rx->pi.itt, rsp, 0, 0, &sn);
 	res = isc_conn_send(conn, &pdu, true);
-	if (!res && rsp == ISC_LOGOUT_RSP_OK)
-		conn->logged_out = true;
+	if (!res && rsp == ISC_LOGOUT_RSP_OK) {
+		cmpxchg(&conn->end_reason, NULL, "logged out");
+		WRITE_ONCE(conn->logged_out, true);
+		/* The initiator closes; if it does not, we do. */
+		WRITE_ONCE(conn->logout_by, jiffies + ISC_LOGOUT_CLOSE_SECS * HZ);
+		set_bit(ISC_CONN_LOGOUT_DUE, &conn->flags);
+		isc_conn_kick(conn);
+	}
 	return res;
 }
 
@@ -180,6 +352,9 @@ int isc_conn_rx_hdr(struct isc_conn *conn, struct isc_rx_pdu *rx)
 	rx->buf = NULL;
 	rx->sg = NULL;
 	rx->task = NULL;
+	/* Any PDU shows the initiator is alive: no ping is outstanding. */
+	WRITE_ONCE(conn->last_rx, jiffies);
+	clear_bit(ISC_CONN_PING_OUT, &conn->flags);
 	switch (isc_pdu_decode(rx->bhs, ISC_PHASE_FULL, &conn->lim, pi)) {
 	case ISC_PDU_OK:
 		break;
@@ -206,7 +381,8 @@ int isc_conn_rx_hdr(struct isc_conn *conn, struct isc_rx_pdu *rx)
 		return isc_data_out_rx(conn, rx);
 	case ISC_OP_NOP_OUT:
 		if (pi->data_len && pi->itt != ISC_RSVD_TAG) {
-			rx->buf = kmalloc(pi->data_len, GFP_KERNEL);
+			/* Up to MaxRecvDataSegmentLength of ping data. */
+			rx->buf = kvmalloc(pi->data_len, GFP_KERNEL);
 			if (!rx->buf)
 				return -ENOMEM;
 		}
@@ -239,6 +415,8 @@ int isc_conn_rx_done(struct isc_conn *conn, struct isc_rx_pdu *rx)
 	bool bad = rx->failed || rx->data_digest_bad;
 	int res = 0;
 
+	/* A long data segment is progress too. */
+	WRITE_ONCE(conn->last_rx, jiffies);
 	/*
 	 * ERL 0 cannot recover a PDU whose data is corrupt: Reject it and
 	 * end the connection; the initiator reinstates the session.
@@ -263,7 +441,7 @@ int isc_conn_rx_done(struct isc_conn *conn, struct isc_rx_pdu *rx)
 	case ISC_OP_NOP_OUT:
 		if (!bad)
 			res = isc_nop_out_done(conn, rx);
-		kfree(rx->buf);
+		kvfree(rx->buf);
 		break;
 	default:
 		break;
@@ -296,9 +474,17 @@ void isc_conn_closed(struct isc_conn *conn)
 	WARN_ON_ONCE(!xa_empty(&conn->tasks));
 	xa_destroy(&conn->tasks);
 
-	pr_info("%s: session %s tsih %u down\n",
+	pr_info("%s: session %s tsih %u down: %s\n",
 		scst_tgt_get_name(sess->tgt->scst_tgt), sess->initiator,
-		sess->tsih);
+		sess->tsih, READ_ONCE(conn->end_reason) ?: "connection closed");
+	/*
+	 * Unlisted, the session leads nobody to the connection: then no
+	 * work can be queued anymore, and the watchdog goes before the
+	 * ctl_work it queues.
+	 */
+	isc_session_unlink(sess);
+	cancel_delayed_work_sync(&conn->watchdog);
+	cancel_work_sync(&conn->ctl_work);
 	conn->ops->release(conn);
 	kfree(conn);
 	isc_session_destroy(sess);

@@ -166,6 +166,16 @@ ISC_TGT_ATTR(FirstBurstLength, FIRST_BURST, ISC_AK_NUM, 65536, 512,
 ISC_TGT_ATTR(MaxOutstandingR2T, MAX_OUTSTANDING_R2T, ISC_AK_NUM, 32, 1,
 	     65535);
 ISC_TGT_ATTR(QueuedCommands, QUEUED_COMMANDS, ISC_AK_NUM, 128, 1, 2048);
+/*
+ * Liveness, in seconds, SCST's names and defaults: a connection idle for
+ * NopInInterval gets a NOP-In ping (0: never) and is closed when the
+ * answer takes longer than NopInTimeout; RspTimeout bounds how long the
+ * initiator may keep the target waiting for write data or for taking a
+ * PDU off the wire. They apply to running sessions too.
+ */
+ISC_TGT_ATTR(NopInInterval, NOP_IN_INTERVAL, ISC_AK_NUM, 30, 0, 65535);
+ISC_TGT_ATTR(NopInTimeout, NOP_IN_TIMEOUT, ISC_AK_NUM, 30, 1, 65535);
+ISC_TGT_ATTR(RspTimeout, RSP_TIMEOUT, ISC_AK_NUM, 90, 1, 65535);
 
 static struct isc_tgt_attr *const isc_tgt_attr_list[ISC_TP_COUNT] = {
 	&isc_attr_HEADER_DIGEST, &isc_attr_DATA_DIGEST,
@@ -173,6 +183,8 @@ static struct isc_tgt_attr *const isc_tgt_attr_list[ISC_TP_COUNT] = {
 	&isc_attr_MAX_RECV_DSL, &isc_attr_MAX_XMIT_DSL,
 	&isc_attr_MAX_BURST, &isc_attr_FIRST_BURST,
 	&isc_attr_MAX_OUTSTANDING_R2T, &isc_attr_QUEUED_COMMANDS,
+	&isc_attr_NOP_IN_INTERVAL, &isc_attr_NOP_IN_TIMEOUT,
+	&isc_attr_RSP_TIMEOUT,
 };
 
 static const struct attribute *const isc_tgt_attrs[] = {
@@ -186,6 +198,9 @@ static const struct attribute *const isc_tgt_attrs[] = {
 	&isc_attr_FIRST_BURST.kattr.attr,
 	&isc_attr_MAX_OUTSTANDING_R2T.kattr.attr,
 	&isc_attr_QUEUED_COMMANDS.kattr.attr,
+	&isc_attr_NOP_IN_INTERVAL.kattr.attr,
+	&isc_attr_NOP_IN_TIMEOUT.kattr.attr,
+	&isc_attr_RSP_TIMEOUT.kattr.attr,
 	NULL,
 };
 
@@ -299,8 +314,11 @@ struct isc_tgt *isc_tgt_find(const char *name)
 static void isc_tgt_destroy(struct isc_tgt *tgt)
 {
 	list_del(&tgt->list);
-	isc_session_close_all(tgt);
-	/* The sessions unregister themselves with the core first. */
+	/*
+	 * The initiators are asked to log out and get ISC_ASYNC_LOGOUT_SECS
+	 * to do so; the sessions unregister themselves with the core first.
+	 */
+	isc_session_logout_all(tgt);
 	mutex_unlock(&isc_mutex);
 	isc_session_wait_tgt(tgt);
 	mutex_lock(&isc_mutex);
@@ -371,8 +389,10 @@ static int isc_del_target(const char *name)
 }
 
 /*
- * Disabling refuses new logins (scstadmd reads "enabled") and closes the
- * sessions; the initiators log in again once the target is back.
+ * Disabling refuses new logins (scstadmd reads "enabled") and asks the
+ * initiators to log out (an Async Message), closing the connections of
+ * those that do not within ISC_ASYNC_LOGOUT_SECS; they log in again once
+ * the target is back.
  */
 static int isc_enable_target(struct scst_tgt *scst_tgt, bool enable)
 {
@@ -381,7 +401,7 @@ static int isc_enable_target(struct scst_tgt *scst_tgt, bool enable)
 	mutex_lock(&isc_mutex);
 	WRITE_ONCE(tgt->enabled, enable);
 	if (!enable)
-		isc_session_close_all(tgt);
+		isc_session_logout_all(tgt);
 	mutex_unlock(&isc_mutex);
 	return 0;
 }

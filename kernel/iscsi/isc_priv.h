@@ -33,6 +33,7 @@
 #include <linux/refcount.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/scatterlist.h>
 #include <linux/net.h>
@@ -57,8 +58,19 @@ enum isc_tgt_param {
 	ISC_TP_FIRST_BURST,
 	ISC_TP_MAX_OUTSTANDING_R2T,
 	ISC_TP_QUEUED_COMMANDS,
+	ISC_TP_NOP_IN_INTERVAL,		/* seconds, 0: no pings */
+	ISC_TP_NOP_IN_TIMEOUT,		/* seconds */
+	ISC_TP_RSP_TIMEOUT,		/* seconds */
 	ISC_TP_COUNT
 };
+
+/*
+ * How long an initiator asked to log out (target disabled or deleted)
+ * has before its connection is closed: the Async Message's Parameter3.
+ */
+#define ISC_ASYNC_LOGOUT_SECS	5
+/* How long after the Logout Response the initiator has to close. */
+#define ISC_LOGOUT_CLOSE_SECS	2
 
 struct isc_tgt {
 	struct scst_tgt *scst_tgt;
@@ -166,9 +178,33 @@ struct isc_conn {
 
 	spinlock_t task_lock;
 	struct xarray tasks;		/* ITT -> isc_task with data pending */
-	u32 next_ttt;			/* rx thread only */
+	u32 next_ttt;			/* under task_lock */
+	u32 ttt_span;			/* TTTs issued, up to ISC_TTT_SPAN */
 	bool closing;			/* no more tasks, under task_lock */
 	bool logged_out;		/* Logout Response sent */
+
+	/*
+	 * Liveness (isc_conn.c). The watchdog runs when the next deadline
+	 * is due, never sends (a send may block): it asks ctl_work to.
+	 */
+	struct delayed_work watchdog;
+	struct work_struct ctl_work;	/* sends pings and logout requests */
+	unsigned long flags;		/* ISC_CONN_* bits */
+	unsigned long last_rx;		/* jiffies: the last PDU received */
+	unsigned long tx_since;		/* jiffies|1: a send began, 0: none */
+	unsigned long ping_sent;	/* jiffies, with ISC_CONN_PING_OUT */
+	u32 ping_ttt;
+	u16 logout_secs;		/* the Async Message's Parameter3 */
+	unsigned long logout_by;	/* jiffies, with ISC_CONN_LOGOUT_DUE */
+	const char *end_reason;		/* why the connection ends, or NULL */
+};
+
+/* conn->flags */
+enum {
+	ISC_CONN_PING_OUT,		/* a NOP-In ping waits for its answer */
+	ISC_CONN_PING_SEND,		/* ctl_work: send a ping */
+	ISC_CONN_LOGOUT_SEND,		/* ctl_work: send an Async logout request */
+	ISC_CONN_LOGOUT_DUE,		/* closed unless gone by logout_by */
 };
 
 /* ---- tasks ---- */
@@ -202,6 +238,7 @@ struct isc_task {
 	bool data_bad;		/* Data-Out out of sequence: dropped */
 	u32 ttt;
 	u32 datasn_in;		/* Data-In PDUs sent */
+	unsigned long data_since;	/* jiffies: DATA_WAIT, last progress */
 	/*
 	 * Holds on the response's buffer: xmit_response()'s own and the
 	 * transport's while it still sends from the pages. The core gets
@@ -238,8 +275,9 @@ struct isc_conn_args {
 
 int isc_session_conn_add(const char *target, struct isc_conn_args *a,
 			 u16 *tsih, const char **why);
-void isc_session_close_all(struct isc_tgt *tgt);
+void isc_session_logout_all(struct isc_tgt *tgt);
 void isc_session_wait_tgt(struct isc_tgt *tgt);
+void isc_session_unlink(struct isc_session *sess);
 void isc_session_destroy(struct isc_session *sess);
 bool isc_session_cmdsn_rx(struct isc_session *sess,
 			  const struct isc_pdu_info *pi);
@@ -247,6 +285,10 @@ bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn);
 void isc_fill_sn(struct isc_conn *conn, struct isc_sn *sn, bool new_statsn);
 
 /* isc_conn.c */
+void isc_conn_init_liveness(struct isc_conn *conn);
+void isc_conn_start_liveness(struct isc_conn *conn);
+void isc_conn_fail(struct isc_conn *conn, const char *why);
+void isc_conn_request_logout(struct isc_conn *conn, u16 secs);
 int isc_conn_rx_hdr(struct isc_conn *conn, struct isc_rx_pdu *rx);
 int isc_conn_rx_done(struct isc_conn *conn, struct isc_rx_pdu *rx);
 void isc_conn_closed(struct isc_conn *conn);
@@ -267,6 +309,7 @@ int isc_data_out_rx(struct isc_conn *conn, struct isc_rx_pdu *rx);
 int isc_data_out_done(struct isc_conn *conn, struct isc_rx_pdu *rx);
 int isc_tmf_rx(struct isc_conn *conn, struct isc_rx_pdu *rx);
 void isc_conn_abort_tasks(struct isc_conn *conn);
+bool isc_conn_oldest_data_wait(struct isc_conn *conn, unsigned long *since);
 int isc_rdy_to_xfer(struct scst_cmd *cmd);
 int isc_xmit_response(struct scst_cmd *cmd);
 void isc_task_tx_hold(struct isc_task *task);

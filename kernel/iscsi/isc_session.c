@@ -37,16 +37,20 @@ static struct isc_session *isc_session_find(struct isc_tgt *tgt,
 /* Make @sess end; its connection's receive side tears it down. */
 static void isc_session_shutdown(struct isc_session *sess)
 {
-	sess->conn->ops->shutdown(sess->conn);
+	isc_conn_fail(sess->conn, "reinstated by a new login");
 }
 
-void isc_session_close_all(struct isc_tgt *tgt)
+/*
+ * Ask every initiator of @tgt to log out; the connections of those that
+ * do not are closed after ISC_ASYNC_LOGOUT_SECS (the watchdog).
+ */
+void isc_session_logout_all(struct isc_tgt *tgt)
 {
 	struct isc_session *sess;
 
 	lockdep_assert_held(&isc_mutex);
 	list_for_each_entry(sess, &tgt->sessions, list)
-		isc_session_shutdown(sess);
+		isc_conn_request_logout(sess->conn, ISC_ASYNC_LOGOUT_SECS);
 }
 
 /* Wait until the sessions of @tgt have unregistered from the core. */
@@ -57,25 +61,30 @@ void isc_session_wait_tgt(struct isc_tgt *tgt)
 
 /*
  * Called by the connection's teardown once the core no longer knows the
- * session: forget it and free it.
+ * session and before the connection is freed: from here on nothing finds
+ * the session, so nothing reaches the connection through it.
  */
-void isc_session_destroy(struct isc_session *sess)
+void isc_session_unlink(struct isc_session *sess)
 {
-	struct isc_tgt *tgt = sess->tgt;
-	struct completion *gone;
-
 	mutex_lock(&isc_mutex);
 	list_del(&sess->list);
 	if (!sess->keep_tsih)
 		ida_free(&isc_tsih_ida, sess->tsih);
-	gone = sess->gone;
 	mutex_unlock(&isc_mutex);
+}
+
+/* The connection is gone too: free the session. */
+void isc_session_destroy(struct isc_session *sess)
+{
+	struct isc_tgt *tgt = sess->tgt;
+	struct completion *gone = sess->gone;
+
+	kfree(sess->initiator);
+	kfree(sess);
 	if (atomic_dec_and_test(&tgt->nr_sessions))
 		wake_up_var(&tgt->nr_sessions);
 	if (gone)
 		complete(gone);
-	kfree(sess->initiator);
-	kfree(sess);
 }
 
 /*
@@ -156,6 +165,7 @@ int isc_session_conn_add(const char *target, struct isc_conn_args *a,
 	spin_lock_init(&conn->task_lock);
 	xa_init(&conn->tasks);
 	isc_conn_limits(conn);
+	isc_conn_init_liveness(conn);
 
 	mutex_lock(&isc_mutex);
 	for (;;) {
@@ -206,6 +216,7 @@ int isc_session_conn_add(const char *target, struct isc_conn_args *a,
 	list_add_tail(&sess->list, &tgt->sessions);
 	atomic_inc(&tgt->nr_sessions);
 	conn->ops->start(conn);
+	isc_conn_start_liveness(conn);
 	mutex_unlock(&isc_mutex);
 	*tsih = new_tsih;
 	pr_info("%s: session %s tsih %u up\n", target, a->initiator, new_tsih);

@@ -436,6 +436,27 @@ enum isc_cmdsn_verdict isc_cmdsn_check(u32 cmdsn, u32 exp_cmdsn,
 }
 EXPORT_SYMBOL_GPL(isc_cmdsn_check);
 
+u32 isc_ttt_alloc(u32 *next, u32 *span)
+{
+	u32 ttt = (*next)++;
+	u32 used = 1;
+
+	if (ttt == ISC_RSVD_TAG) {
+		ttt = (*next)++;
+		used++;
+	}
+	*span = *span < ISC_TTT_SPAN - used ? *span + used : ISC_TTT_SPAN;
+	return ttt;
+}
+EXPORT_SYMBOL_GPL(isc_ttt_alloc);
+
+bool isc_ttt_issued(u32 ttt, u32 next, u32 span)
+{
+	/* Distance back from the last one issued: 0 is that one. */
+	return ttt != ISC_RSVD_TAG && (u32)(next - 1 - ttt) < span;
+}
+EXPORT_SYMBOL_GPL(isc_ttt_issued);
+
 u32 isc_crc32c(u32 crc, const void *buf, u32 len)
 {
 	return crc32c(crc, buf, len);

@@ -565,6 +565,18 @@ static inline bool isc_sn_ge(u32 a, u32 b)
 	return a == b || isc_sn_gt(a, b);
 }
 
+/*
+ * Target Transfer Tags of R2Ts are handed out in sequence, skipping the
+ * reserved 0xffffffff: *@next is the next one, *@span counts the numbers
+ * used so far, up to ISC_TTT_SPAN. A Data-Out whose task is gone is a
+ * late PDU of a command already answered or aborted when its TTT was
+ * issued (dropped), and garbage when it never was (rejected).
+ */
+#define ISC_TTT_SPAN		0x40000000U
+
+u32 isc_ttt_alloc(u32 *next, u32 *span);
+bool isc_ttt_issued(u32 ttt, u32 next, u32 span);
+
 /* Where a received non-immediate CmdSN falls relative to the window. */
 enum isc_cmdsn_verdict {
 	ISC_CMDSN_IN_ORDER,	/* == ExpCmdSN: execute, advance ExpCmdSN */

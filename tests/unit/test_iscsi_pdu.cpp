@@ -868,3 +868,53 @@ TEST(IscsiCrc32c, IncrementalAndPadding)
 	EXPECT_EQ(isc_data_digest(buf, 36), isc_digest(buf, 36));
 	EXPECT_EQ(isc_digest(buf, 0), 0u);
 }
+
+TEST(IscsiTtt, AllocSkipsReservedAndCountsTheSpan)
+{
+	uint32_t next = 0, span = 0;
+
+	EXPECT_EQ(isc_ttt_alloc(&next, &span), 0u);
+	EXPECT_EQ(isc_ttt_alloc(&next, &span), 1u);
+	EXPECT_EQ(next, 2u);
+	EXPECT_EQ(span, 2u);
+	// Across the wrap the reserved tag is never handed out.
+	next = 0xfffffffeu;
+	EXPECT_EQ(isc_ttt_alloc(&next, &span), 0xfffffffeu);
+	EXPECT_EQ(isc_ttt_alloc(&next, &span), 0u);
+	EXPECT_EQ(next, 1u);
+	EXPECT_EQ(span, 5u);
+	// The span saturates.
+	span = ISC_TTT_SPAN - 1;
+	isc_ttt_alloc(&next, &span);
+	isc_ttt_alloc(&next, &span);
+	EXPECT_EQ(span, ISC_TTT_SPAN);
+}
+
+TEST(IscsiTtt, IssuedOnlyWhatWasGivenOut)
+{
+	uint32_t next = 0, span = 0;
+
+	// Nothing issued yet: no TTT is known, whatever its value.
+	EXPECT_FALSE(isc_ttt_issued(0, next, span));
+	EXPECT_FALSE(isc_ttt_issued(0xabcdefu, next, span));
+	EXPECT_FALSE(isc_ttt_issued(0xfffffffeu, next, span));
+	for (int i = 0; i < 10; i++)
+		isc_ttt_alloc(&next, &span);
+	EXPECT_TRUE(isc_ttt_issued(0, next, span));
+	EXPECT_TRUE(isc_ttt_issued(9, next, span));
+	EXPECT_FALSE(isc_ttt_issued(10, next, span));
+	EXPECT_FALSE(isc_ttt_issued(0xabcdefu, next, span));
+	EXPECT_FALSE(isc_ttt_issued(ISC_RSVD_TAG, next, span));
+	// After the wrap the tags before 0 are still known.
+	next = 0xfffffffdu;
+	span = 0;
+	for (int i = 0; i < 4; i++)
+		isc_ttt_alloc(&next, &span);
+	EXPECT_TRUE(isc_ttt_issued(0xfffffffdu, next, span));
+	EXPECT_TRUE(isc_ttt_issued(0xfffffffeu, next, span));
+	EXPECT_TRUE(isc_ttt_issued(0, next, span));
+	EXPECT_TRUE(isc_ttt_issued(1, next, span));
+	EXPECT_FALSE(isc_ttt_issued(2, next, span));
+	EXPECT_FALSE(isc_ttt_issued(0xfffffffcu, next, span));
+	EXPECT_FALSE(isc_ttt_issued(ISC_RSVD_TAG, next, span));
+}
