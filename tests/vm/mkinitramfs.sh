@@ -66,6 +66,7 @@ userspace_bins=(
 	"$top/build/userspace/userspace/scstadmin/scstadmin"
 	"$top/build/userspace/userspace/scstnl/scstnl"
 	"$top/build/userspace/bench/tools/scst_bench_fsops"
+	"$top/build/userspace/tests/tools/scst_iscsi_badpdu"
 )
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }

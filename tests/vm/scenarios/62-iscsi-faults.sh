@@ -1,0 +1,262 @@
+#!/bin/bash
+# iSCSI faults: malformed PDUs (scst_iscsi_badpdu) get a Reject or a
+# closed connection and the other session keeps working; a disabled target
+# asks open-iscsi to log out (Async Message) and it logs in again once the
+# target is back; a connection cut (iptables DROP) longer than the NOP-In
+# timeout is cleaned up by the target and open-iscsi recovers with fio
+# verify intact; a dead initiator (fio and iscsid killed, link dropped) is
+# cleaned up and logs in again; 100 login/logout cycles leak no session,
+# command, module reference or memory; a target deleted under a session
+# waits for the logout it asks for.
+# timeout: 480
+set -euo pipefail
+source /scst/tests/vm/lib.sh
+
+ADMD=/usr/local/bin/scstadmd
+BAD=/usr/local/bin/scst_iscsi_badpdu
+ADMIN=/usr/local/bin/scstadmin
+for b in "$ADMD" "$BAD" "$ADMIN"; do
+	[ -x "$b" ] || fail "$b is not in the initramfs (build user space first)"
+done
+IQN=iqn.2026-11.org.scst:vm.faults
+INI1=$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi)
+TOOL_INI=iqn.2026-11.org.scst:vm.badpdu
+ADDR=10.99.0.1
+T=$SCST/targets/iscsi/$IQN
+iscsiadm() { /usr/sbin/iscsiadm "$@"; }
+iptables() { /usr/sbin/iptables "$@"; }
+
+save_results() {
+	cp admd.log iscsid*.log fio*.out badpdu*.out "$SCST_RESULTS/" 2>/dev/null || true
+	dmesg | grep -E 'scst_iscsi|connection|session' >"$SCST_RESULTS/iscsi-dmesg.txt" || true
+}
+trap save_results EXIT
+
+iscsi_disk() { # iscsi_disk LUN: /dev/sdX of LUN in the open-iscsi session
+	local s sn d
+	for s in /sys/class/iscsi_session/session*; do
+		[ "$(cat "$s/initiatorname" 2>/dev/null)" = "$INI1" ] || continue
+		sn=${s##*/}
+		for d in /sys/class/scsi_device/*:"$1"; do
+			[ -e "$d/device/block" ] || continue
+			readlink -f "$d/device" | grep -q "/$sn/" || continue
+			echo "/dev/$(ls "$d/device/block")"
+			return 0
+		done
+	done
+	return 1
+}
+
+wait_disk() {
+	local d
+	wait_for "d=\$(iscsi_disk $1) && [ \$(cat /sys/block/\${d#/dev/}/size) -gt 0 ]" 60 ||
+		fail "no LUN $1"
+	iscsi_disk "$1"
+}
+
+nsessions() { ls "$T/sessions" 2>/dev/null | wc -l; }
+active_cmds() { cat "$SCST/active_commands"; }
+# The kernel's view over netlink: sessions of the target.
+nl_sessions() { "$ADMIN" -list_sessions -driver iscsi -target "$IQN" 2>&1 | grep -c "$1" || true; }
+# ups: how many sessions of open-iscsi have come up so far.
+ups() { dmesg | grep -c "session $INI1 tsih [0-9]* up" || true; }
+
+# fio_verify NAME DEV OFFSET [ARGS...]: randwrite then crc32c verify, 2 jobs.
+fio_verify() {
+	local name=$1 dev=$2 off=$3
+	shift 3
+	fio --name="$name" --filename="$dev" --ioengine=libaio --direct=1 --rw=randwrite \
+		--bs=4k --iodepth=16 --numjobs=2 --size=4M --offset="$off" \
+		--offset_increment=4M --verify=crc32c --verify_fatal=1 --do_verify=1 \
+		--group_reporting "$@" >"fio-$name.out" 2>&1 || { tail -n 20 "fio-$name.out"; return 1; }
+	! grep -qiE 'verify.*(fail|bad)|crc32c.*mismatch|err= *[1-9]' "fio-$name.out"
+}
+
+start_iscsid() {
+	setsid /usr/sbin/iscsid -f >>"iscsid$1.log" 2>&1 &
+	wait_for "grep -q iscsid /proc/net/unix" 10 || true
+	sleep 1
+}
+
+cut() { # cut on|off: drop all iSCSI traffic, both directions
+	local op=-I
+	[ "$1" = on ] || op=-D
+	iptables "$op" INPUT -p tcp --dport 3260 -j DROP
+	iptables "$op" INPUT -p tcp --sport 3260 -j DROP
+}
+
+# slab_kmalloc: bytes in the kmalloc caches (active objects x size).
+slab_kmalloc() { awk '$1 ~ /^kmalloc/ {s += $2 * $4} END {print s}' /proc/slabinfo; }
+
+load_scst
+modprobe iscsi_tcp
+modprobe dummy
+ip link add scst0 type dummy
+ip addr add $ADDR/24 dev scst0
+ip link set scst0 up
+
+truncate -s 64M /srv/disk0.img
+scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device disk0 filename=/srv/disk0.img"
+scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $IQN"
+scst_mgmt "$T/luns/mgmt" "add disk0 0"
+check "NopInInterval defaults to 30" grep -qx 30 "$T/NopInInterval"
+check "RspTimeout defaults to 90" grep -qx 90 "$T/RspTimeout"
+check "NopInTimeout 0 is refused" fails_with "" sh -c "echo 0 >$T/NopInTimeout"
+# Short timers for the test: a ping after 1 s idle, 3 s for its answer.
+echo 1 >"$T/NopInInterval"
+echo 3 >"$T/NopInTimeout"
+echo 10 >"$T/RspTimeout"
+check "a set NopInInterval is marked [key]" grep -q '\[key\]' "$T/NopInInterval"
+echo 1 >"$T/enabled"
+
+"$ADMD" --foreground --log-level debug --config /tmp/scst.conf \
+	--lock-file /tmp/scstadmd.lock --iscsi-portal $ADDR:3260 >admd.log 2>&1 &
+admd=$!
+wait_for "grep -q 'iSCSI portal' admd.log" 30 || { cat admd.log; fail "scstadmd did not listen"; }
+start_iscsid 1
+iscsiadm -m discovery -t st -p $ADDR >disc.out 2>&1 || { cat disc.out admd.log; fail "discovery"; }
+iscsiadm -m node -T "$IQN" -p $ADDR --login || { cat admd.log; fail "login"; }
+disk=$(wait_disk 0)
+log "open-iscsi session: $disk"
+check "one session" test "$(nsessions)" -eq 1
+check "netlink lists the session" test "$(nl_sessions "$INI1")" -ge 1
+check "idle session survives pings (5 s)" sh -c "sleep 5; test \$(ls $T/sessions | wc -l) -eq 1"
+check "fio verify" fio_verify base "$disk" 0
+
+# ---- (d) malformed PDUs, while the open-iscsi session runs ----
+log "malformed PDUs"
+bad() { # bad NAME [-d] CASE
+	local name=$1
+	shift
+	"$BAD" "${@:1:$#-1}" $ADDR "$IQN" "$TOOL_INI" "${@: -1}" >"badpdu-$name.out" 2>&1
+	local rc=$?
+	cat "badpdu-$name.out"
+	return $rc
+}
+check "malformed: unknown opcode -> Reject 0x05" bad unknown unknown-opcode
+check "malformed: target opcode -> Reject 0x04" bad target target-opcode
+check "malformed: NOP-Out with AHS -> Reject 0x04" bad nopahs nop-ahs
+check "malformed: bad AHS length -> Reject 0x04" bad ahs bad-ahs
+check "malformed: DataSegmentLength over the limit -> Reject, close" bad dsl dsl-over-max
+check "malformed: Data-Out for an unknown ITT -> Reject 0x09" bad dout data-out-unknown-itt
+check "malformed: late unsolicited Data-Out ignored" bad late data-out-late
+check "malformed: bad header digest -> close" bad hdig -d header-digest
+check "malformed: bad data digest -> Reject 0x02, close" bad ddig -d data-digest
+check "a WRITE whose data never comes: closed after RspTimeout (10 s)" bad nodata no-data-out
+check "the target logged why" sh -c "dmesg | grep -q 'no write data for RspTimeout'"
+for seed in 1 2 3 4 5; do
+	check "malformed: garbage header (seed $seed)" bad "garbage$seed" "garbage:$seed"
+done
+check "tool sessions gone" wait_for '[ "$(nsessions)" -eq 1 ]' 20
+check "a ping after all that" bad ping ping
+check "the open-iscsi session still works (fio verify)" fio_verify after-bad "$disk" 8M
+check "no command left after the malformed PDUs" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
+
+# ---- (e) disable: Async logout request, open-iscsi logs out; enable: back ----
+log "target disabled"
+echo 0 >"$T/enabled"
+check "no session once disabled" wait_for '[ "$(nsessions)" -eq 0 ]' 15
+check "open-iscsi was asked to log out" wait_for "grep -q 'requests logout' iscsid1.log" 10
+check "the session ended by a logout, not a timeout" \
+	sh -c "dmesg | grep -E 'session $INI1.* down: logged out'"
+echo 1 >"$T/enabled"
+log "target enabled"
+check "open-iscsi logs in again by itself" wait_for '[ "$(nsessions)" -eq 1 ]' 60
+disk=$(wait_disk 0)
+check "fio verify after re-enable" fio_verify enable "$disk" 16M
+
+# ---- (b) connection cut longer than the NOP-In timeout ----
+log "connection cut during fio"
+old=$(ups)
+fio_verify cut "$disk" 24M --rate_iops=,100 & fcut=$!
+sleep 3
+cut on
+check "target closes the dead connection (NOP-In timeout)" \
+	wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "the target logged why" sh -c "dmesg | grep -q 'no answer to a NOP-In ping'"
+check "no command left in the core during the cut" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
+sleep 4
+cut off
+log "connection restored"
+rc=0
+wait $fcut || rc=$?
+check "fio across the cut: no I/O error, verify passes" test $rc -eq 0
+check "open-iscsi recovered (a new session)" wait_for '[ "$(nsessions)" -eq 1 ] && [ "$(ups)" -gt "$old" ]' 30
+grep -E 'err=|runt=|IOPS' fio-cut.out | head -4 || true
+
+# ---- (a) dead initiator: fio and iscsid killed, the link gone ----
+log "dead initiator"
+# --thread: kill -9 takes every job (processes would outlive the parent).
+fio --name=kill --thread --filename="$disk" --ioengine=libaio --direct=1 --rw=randrw \
+	--bs=16k --iodepth=32 --numjobs=2 --time_based --runtime=60 >/dev/null 2>&1 &
+fk=$!
+sleep 3
+kill -9 $fk
+pkill_iscsid=$(pidof iscsid || true)
+[ -z "$pkill_iscsid" ] || kill -9 $pkill_iscsid
+wait $fk 2>/dev/null || true
+cut on
+check "target cleans up the dead session (sysfs)" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "target cleans up the dead session (netlink)" test "$(nl_sessions "$INI1")" -eq 0
+check "no command left in the core" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
+cut off
+start_iscsid 2
+check "restarted iscsid logs in again" wait_for '[ "$(nsessions)" -eq 1 ]' 60
+disk=$(wait_disk 0)
+check "fio verify after the restart" fio_verify restart "$disk" 32M
+
+# ---- (c) login/logout cycles: nothing leaks ----
+log "login/logout cycles"
+check "open-iscsi logout" iscsiadm -m node -T "$IQN" -p $ADDR --logout
+check "no session" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+for i in 1 2 3 4 5; do "$BAD" $ADDR "$IQN" "$TOOL_INI" logout >/dev/null 2>&1 || true; done
+sleep 1
+slab_snapshot /tmp/slab.cycles
+km0=$(slab_kmalloc)
+ref0=$(cat /sys/module/scst_iscsi/refcnt)
+t0=$SECONDS
+fails=0
+for i in $(seq 100); do
+	"$BAD" $ADDR "$IQN" "$TOOL_INI" logout >badpdu-cycle.out 2>&1 || fails=$((fails + 1))
+done
+t_tool=$((SECONDS - t0))
+log "100 login/logout cycles (raw iSCSI, through scstadmd): ${t_tool}s, $fails failed"
+check "100 login/logout cycles all succeed" test $fails -eq 0
+t0=$SECONDS
+fails=0
+for i in $(seq 10); do
+	iscsiadm -m node -T "$IQN" -p $ADDR --login >/dev/null 2>&1 || fails=$((fails + 1))
+	iscsiadm -m node -T "$IQN" -p $ADDR --logout >/dev/null 2>&1 || fails=$((fails + 1))
+done
+t_adm=$((SECONDS - t0))
+log "10 iscsiadm login/logout cycles: ${t_adm}s, $fails failed"
+check "10 iscsiadm login/logout cycles succeed" test $fails -eq 0
+check "no session after the cycles" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "no command after the cycles" test "$(active_cmds)" -eq 0
+check "module references back to $ref0" wait_for "[ \$(cat /sys/module/scst_iscsi/refcnt) -eq $ref0 ]" 10
+check "no slab object of ours leaked by the cycles" slab_compare /tmp/slab.cycles
+km1=$(slab_kmalloc)
+log "kmalloc caches: $km0 -> $km1 bytes ($(((km1 - km0) / 1024)) KiB)"
+check "kmalloc caches grew by less than 256 KiB" test $((km1 - km0)) -lt 262144
+echo "cycles: tool ${t_tool}s/100, iscsiadm ${t_adm}s/10, kmalloc delta $((km1 - km0))" \
+	>"$SCST_RESULTS/cycles.txt"
+
+# ---- a target deleted under a session: Async logout, then gone ----
+log "target deleted while a session runs"
+iscsiadm -m node -T "$IQN" -p $ADDR --login >/dev/null || fail "login before del_target"
+wait_disk 0 >/dev/null
+outs=$(dmesg | grep -c "session $INI1 .*down: logged out" || true)
+t0=$SECONDS
+scst_mgmt "$SCST/targets/iscsi/mgmt" "del_target $IQN"
+log "del_target returned after $((SECONDS - t0)) s"
+check "del_target waited for the logout, not the 5 s limit" test $((SECONDS - t0)) -lt 5
+check "the session ended by a logout" \
+	test "$(dmesg | grep -c "session $INI1 .*down: logged out")" -gt "$outs"
+# open-iscsi now retries a target that is gone: make it stop.
+iscsiadm -m node -T "$IQN" -p $ADDR --logout >/dev/null 2>&1 || true
+iscsiadm -k 0 || true
+kill "$admd"
+wait "$admd" || true
+scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "del_device disk0"
+unload_scst
+finish
