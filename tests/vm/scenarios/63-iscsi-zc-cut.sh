@@ -39,6 +39,13 @@ setsid /usr/sbin/iscsid -f >iscsid.log 2>&1 &
 wait_for "[ -S /run/iscsid.sock ] || grep -q iscsid /proc/net/unix" 10 || true
 sleep 1
 iscsiadm -m discovery -t st -p 127.0.0.1 >/dev/null || fail "discovery"
+# Without its own NOP-Out pings the initiator keeps the socket open: its
+# ping timeout would reset the connection (an RST frees the unacked skbs)
+# and race the target's abort path that this scenario is about.
+for k in noop_out_interval noop_out_timeout; do
+	iscsiadm -m node -T "$IQN" -p 127.0.0.1 -o update \
+		-n "node.conn[0].timeo.$k" -v 0 >/dev/null || fail "iscsiadm $k"
+done
 iscsiadm -m node -T "$IQN" -p 127.0.0.1 --login >/dev/null || fail "login"
 disk=
 wait_for 'for d in /sys/class/iscsi_session/session*/device/target*/*/block/*; do [ -e "$d" ] && disk=/dev/${d##*/}; done; [ -n "$disk" ]' 30 ||
