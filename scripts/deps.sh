@@ -17,6 +17,7 @@ pkgs=(
 	open-iscsi libiscsi-bin sg3-utils lsscsi fio tgt iproute2 rdma-core
 	ibverbs-utils fcoe-utils iperf3 util-linux procps
 	ibverbs-providers iptables strace  # rxe/siw verbs providers, iptables, strace in the VM
+	multipath-tools dmsetup         # dm-multipath over two iSCSI paths (ALUA)
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -28,7 +28,7 @@ multiarch=x86_64-linux-gnu
 # Debian kernel modules the scenarios may load (dependencies are added).
 kmods=(
 	# SCSI core, disks, test devices
-	scsi_mod sd_mod sg scsi_debug loop null_blk dm_mod dm_multipath scsi_dh_alua
+	scsi_mod sd_mod sg scsi_debug loop null_blk dm_mod dm_multipath dm_service_time dm_round_robin scsi_dh_alua
 	# iSCSI initiator (open-iscsi) and iSER
 	scsi_transport_iscsi libiscsi iscsi_tcp ib_iser
 	# LIO, the reference target
@@ -54,6 +54,7 @@ bins=(
 	dd sync timeout sleep sha256sum cmp blockdev losetup lsblk setpriv
 	mke2fs mkfs.ext4 e2fsck grep sed find xargs mawk strace
 	xtables-nft-multi xtables-legacy-multi
+	multipath multipathd dmsetup
 )
 # Every binary of these packages (iscsi-test-cu and friends, all sg_*).
 bin_pkgs=(libiscsi-bin sg3-utils)
@@ -175,7 +176,8 @@ add_binaries() {
 	done
 	# Plugins that are dlopen()ed, so ldd does not see them.
 	for path in /usr/lib/"$multiarch"/xtables/*.so /etc/libibverbs.d/{rxe,siw}.driver \
-		/usr/lib/"$multiarch"/libibverbs/lib{rxe,siw}-rdmav*.so; do
+		/usr/lib/"$multiarch"/libibverbs/lib{rxe,siw}-rdmav*.so \
+		/usr/lib/multipath/lib{checktur,checkdirectio,prioalua,prioconst}.so; do
 		add_file "$path"
 	done
 	add_libs
