@@ -1278,6 +1278,13 @@ static int vdisk_attach(struct scst_device *dev)
 	else
 		snprintf(lu->serial, sizeof(lu->serial), "%08x",
 			 crc32_le(0, name, name_len));
+	/*
+	 * The T10 vendor ID designator is what Linux takes as the WWID when
+	 * there is no NAA 5h/6h or EUI-64 one: it must differ per device, or
+	 * dm-multipath would merge different LUs into one map.
+	 */
+	snprintf(lu->t10_dev_id, sizeof(lu->t10_dev_id), "%s-%.*s", lu->serial,
+		 (int)(sizeof(lu->t10_dev_id) - 2 - strlen(lu->serial)), name);
 	/* NAA 3h: locally assigned, 60 bits of our choice. */
 	put_unaligned_be64((3ULL << 60) |
 			   (siphash(name, name_len, &naa_key) >> 4),

@@ -42,6 +42,7 @@ ro4k=$(local_disk "$host" 3) || fail "LUN 3 did not appear"
 lsscsi
 log "null=$null file=$file block=$block ro4k=$ro4k"
 
+check "every LU has its own WWID" bash -c "[ \$(cat /sys/block/{${file#/dev/},${block#/dev/},${null#/dev/}}/device/wwid | sort -u | wc -l) -eq 3 ]"
 check "sg_inq names the product" bash -c "sg_inq $file | grep -q 'Product identification'"
 check "capacity of the fileio LUN is 64 MiB" test "$(blockdev --getsize64 "$file")" -eq $((64 << 20))
 check "4 KiB LUN reports 4096-byte blocks" test "$(blockdev --getss "$ro4k")" -eq 4096

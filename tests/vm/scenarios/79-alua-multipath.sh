@@ -7,9 +7,8 @@
 # twice through sysfs, and I/O moves to the other path without an error.
 # No udevd in the VM: bare udev database entries make libudev list the
 # paths, and uid_attribute "" makes multipath read the WWID from sysfs.
-# Note: the WWID is "1SCST" (kernel: t10.SCST), the T10 vendor designator
-# with an empty vendor specific part, the same for every LU; fine for one
-# LU here, wrong for several.
+# The WWID is the LU's T10 vendor ID designator ("SCST    <serial>-<name>"),
+# the same through both targets and different for every LU.
 # timeout: 600
 set -euo pipefail
 source /scst/tests/vm/lib.sh
