@@ -29,6 +29,7 @@
 #include <linux/kobject.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "scst_priv.h"
@@ -218,11 +219,157 @@ static void scst_alua_kobj_del(struct scst_alua_kobj *k)
 	wait_for_completion(&k->released);
 }
 
+static struct scst_tg *scst_to_tg(struct kobject *kobj)
+{
+	return container_of(kobj, struct scst_tg, kobj.kobj);
+}
+
+static struct scst_dg *scst_tgs_to_dg(struct kobject *kobj)
+{
+	return container_of(kobj, struct scst_dg, tgs_kobj.kobj);
+}
+
+static struct scst_dg *scst_devs_to_dg(struct kobject *kobj)
+{
+	return container_of(kobj, struct scst_dg, devs_kobj.kobj);
+}
+
+/* ---- the mgmt files: "VERB NAME" adds or deletes a child ---- */
+
+enum {
+	SCST_ALUA_MGMT_DGS,		/* device_groups/mgmt */
+	SCST_ALUA_MGMT_DG_DEVS,		/* <dg>/devices/mgmt */
+	SCST_ALUA_MGMT_TGS,		/* <dg>/target_groups/mgmt */
+	SCST_ALUA_MGMT_TG,		/* <tg>/mgmt */
+};
+
+/* Which verb a message is for. */
+#define SCST_ALUA_MSG_ANY	0
+#define SCST_ALUA_MSG_ADD	1
+#define SCST_ALUA_MSG_DEL	2
+
+struct scst_alua_mgmt_msg {
+	int err;			/* the negative errno */
+	u8 verb;			/* SCST_ALUA_MSG_* */
+	const char *fmt;		/* of the object's name */
+};
+
+struct scst_alua_mgmt {
+	const char *verb;		/* of adding; "del" deletes */
+	const char *object;		/* in the usage */
+	int (*op)(struct kobject *kobj, bool add, const char *name);
+	/* The first match explains an error; else "NAME": errno. */
+	struct scst_alua_mgmt_msg msgs[4];
+};
+
+/* A mgmt file: the table entry it runs. */
+struct scst_alua_mgmt_attr {
+	struct kobj_attribute attr;
+	const struct scst_alua_mgmt *mgmt;
+};
+
+static int scst_alua_mgmt_dgs(struct kobject *kobj, bool add,
+			      const char *name)
+{
+	return add ? scst_dg_add(name) : scst_dg_del(name);
+}
+
+static int scst_alua_mgmt_dg_devs(struct kobject *kobj, bool add,
+				  const char *name)
+{
+	struct scst_dg *dg = scst_devs_to_dg(kobj);
+
+	return add ? scst_dg_dev_add(dg, name) : scst_dg_dev_del(dg, name);
+}
+
+static int scst_alua_mgmt_tgs(struct kobject *kobj, bool add,
+			      const char *name)
+{
+	struct scst_dg *dg = scst_tgs_to_dg(kobj);
+
+	return add ? scst_tg_add(dg, name) : scst_tg_del(dg, name);
+}
+
+static int scst_alua_mgmt_tg(struct kobject *kobj, bool add,
+			     const char *name)
+{
+	struct scst_tg *tg = scst_to_tg(kobj);
+
+	return add ? scst_tg_tgt_add(tg, name) : scst_tg_tgt_del(tg, name);
+}
+
+static const struct scst_alua_mgmt scst_alua_mgmt_table[] = {
+	[SCST_ALUA_MGMT_DGS] = {
+		.verb = "create", .object = "DEVICE_GROUP_NAME",
+		.op = scst_alua_mgmt_dgs,
+		.msgs = {
+			{ -EEXIST, SCST_ALUA_MSG_ANY,
+			  "create: device group \"%s\" already exists" },
+			{ -ENOENT, SCST_ALUA_MSG_ANY,
+			  "del: device group \"%s\" not found" },
+			{ -EINVAL, SCST_ALUA_MSG_ANY,
+			  "create: \"%s\" cannot be a directory name (no '/', not \"mgmt\")" },
+		},
+	},
+	[SCST_ALUA_MGMT_DG_DEVS] = {
+		.verb = "add", .object = "DEVICE_NAME",
+		.op = scst_alua_mgmt_dg_devs,
+		.msgs = {
+			{ -EEXIST, SCST_ALUA_MSG_ANY,
+			  "add: device \"%s\" is already in a device group" },
+			{ -ENOENT, SCST_ALUA_MSG_ADD,
+			  "device \"%s\" not found" },
+			{ -ENOENT, SCST_ALUA_MSG_DEL,
+			  "device \"%s\" not found in this group" },
+		},
+	},
+	[SCST_ALUA_MGMT_TGS] = {
+		.verb = "add", .object = "TARGET_GROUP_NAME",
+		.op = scst_alua_mgmt_tgs,
+		.msgs = {
+			{ -EEXIST, SCST_ALUA_MSG_ANY,
+			  "add: target group \"%s\" already exists" },
+			{ -ENOENT, SCST_ALUA_MSG_ANY,
+			  "del: target group \"%s\" not found" },
+			{ -ENOSPC, SCST_ALUA_MSG_ANY,
+			  "add: at most " __stringify(SCST_ALUA_MAX_TGS)
+			  " target groups per device group" },
+		},
+	},
+	[SCST_ALUA_MGMT_TG] = {
+		.verb = "add", .object = "TARGET_NAME",
+		.op = scst_alua_mgmt_tg,
+		.msgs = {
+			{ -EEXIST, SCST_ALUA_MSG_ANY,
+			  "add: target \"%s\" is already in the group" },
+			{ -ENOENT, SCST_ALUA_MSG_ANY,
+			  "del: target \"%s\" is not in the group" },
+			{ -EINVAL, SCST_ALUA_MSG_ANY,
+			  "add: \"%s\" cannot name a target here" },
+		},
+	},
+};
+
+static const struct scst_alua_mgmt *scst_to_alua_mgmt(struct kobj_attribute *attr)
+{
+	return container_of(attr, struct scst_alua_mgmt_attr, attr)->mgmt;
+}
+
+static ssize_t scst_alua_mgmt_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	const struct scst_alua_mgmt *m = scst_to_alua_mgmt(attr);
+
+	return sysfs_emit(buf,
+			  "Usage: echo \"%s %s\" >mgmt\n"
+			  "       echo \"del %s\" >mgmt\n",
+			  m->verb, m->object, m->object);
+}
+
 /*
- * The common part of the mgmt stores: "VERB NAME" with one of two verbs
- * (and "create" as a synonym of "add", as SCST's scripts use both), and
- * scst_mutex taken. Returns 1 for the first verb, 0 for "del", or an errno
- * (nothing held).
+ * "VERB NAME" with the table's verb or "del" ("add" and "create" are
+ * synonyms, as SCST's scripts use both). Returns 1 for adding, 0 for
+ * "del", with scst_mutex taken, or an errno (nothing held).
  */
 static int scst_alua_mgmt_parse(struct kobject *kobj, char *line,
 				const char *verb1, char **name)
@@ -249,6 +396,47 @@ static int scst_alua_mgmt_parse(struct kobject *kobj, char *line,
 	}
 	res = scst_sysfs_lock();
 	return res ? res : add;
+}
+
+static ssize_t scst_alua_mgmt_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	const struct scst_alua_mgmt *m = scst_to_alua_mgmt(attr);
+	const struct scst_alua_mgmt_msg *msg;
+	char *line, *name;
+	int add, res;
+
+	line = kmemdup_nul(buf, count, GFP_KERNEL);
+	if (!line)
+		return -ENOMEM;
+	add = scst_alua_mgmt_parse(kobj, line, m->verb, &name);
+	if (add < 0) {
+		res = add;
+		goto out;
+	}
+	res = m->op(kobj, add, name);
+	mutex_unlock(&scst_mutex);
+	if (!res)
+		goto out;
+	for (msg = m->msgs; msg < m->msgs + ARRAY_SIZE(m->msgs) && msg->fmt;
+	     msg++) {
+		if (msg->err != res ||
+		    msg->verb == (add ? SCST_ALUA_MSG_DEL : SCST_ALUA_MSG_ADD))
+			continue;
+		scst_sysfs_err(kobj, "mgmt", msg->fmt, name);
+		goto out;
+	}
+	scst_sysfs_err(kobj, "mgmt", "\"%s\": %pe", name, ERR_PTR(res));
+out:
+	kfree(line);
+	return res ? res : count;
+}
+
+#define SCST_ALUA_MGMT_ATTR(i) {					\
+	.attr = __ATTR(mgmt, 0644, scst_alua_mgmt_show,			\
+		       scst_alua_mgmt_store),				\
+	.mgmt = &scst_alua_mgmt_table[i],				\
 }
 
 /* ---- target port group members ---- */
@@ -376,11 +564,6 @@ int scst_tg_tgt_del(struct scst_tg *tg, const char *name)
 }
 
 /* ---- target port groups ---- */
-
-static struct scst_tg *scst_to_tg(struct kobject *kobj)
-{
-	return container_of(kobj, struct scst_tg, kobj.kobj);
-}
 
 /* Raise ASYMMETRIC ACCESS STATE CHANGED for every nexus of @dg but @except. */
 static void scst_dg_state_changed_ua(struct scst_dg *dg,
@@ -543,60 +726,20 @@ static ssize_t scst_tg_preferred_store(struct kobject *kobj,
 	return res ? res : count;
 }
 
-static ssize_t scst_tg_mgmt_show(struct kobject *kobj,
-				 struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf,
-			  "Usage: echo \"add TARGET_NAME\" >mgmt\n"
-			  "       echo \"del TARGET_NAME\" >mgmt\n");
-}
-
-static ssize_t scst_tg_mgmt_store(struct kobject *kobj,
-				  struct kobj_attribute *attr,
-				  const char *buf, size_t count)
-{
-	struct scst_tg *tg = scst_to_tg(kobj);
-	char *line, *name;
-	int res;
-
-	line = kmemdup_nul(buf, count, GFP_KERNEL);
-	if (!line)
-		return -ENOMEM;
-	res = scst_alua_mgmt_parse(kobj, line, "add", &name);
-	if (res < 0)
-		goto out;
-	if (res)
-		res = scst_tg_tgt_add(tg, name);
-	else
-		res = scst_tg_tgt_del(tg, name);
-	mutex_unlock(&scst_mutex);
-	if (res == -EEXIST)
-		scst_sysfs_err(kobj, "mgmt", "add: target \"%s\" is already in the group", name);
-	else if (res == -ENOENT)
-		scst_sysfs_err(kobj, "mgmt", "del: target \"%s\" is not in the group", name);
-	else if (res == -EINVAL)
-		scst_sysfs_err(kobj, "mgmt", "add: \"%s\" cannot name a target here", name);
-	else if (res)
-		scst_sysfs_err(kobj, "mgmt", "\"%s\": %pe", name, ERR_PTR(res));
-out:
-	kfree(line);
-	return res ? res : count;
-}
-
 static struct kobj_attribute scst_tg_group_id_attr =
 	__ATTR(group_id, 0644, scst_tg_group_id_show, scst_tg_group_id_store);
 static struct kobj_attribute scst_tg_state_attr =
 	__ATTR(state, 0644, scst_tg_state_show, scst_tg_state_store);
 static struct kobj_attribute scst_tg_preferred_attr =
 	__ATTR(preferred, 0644, scst_tg_preferred_show, scst_tg_preferred_store);
-static struct kobj_attribute scst_tg_mgmt_attr =
-	__ATTR(mgmt, 0644, scst_tg_mgmt_show, scst_tg_mgmt_store);
+static struct scst_alua_mgmt_attr scst_tg_mgmt_attr =
+	SCST_ALUA_MGMT_ATTR(SCST_ALUA_MGMT_TG);
 
 static struct attribute *scst_tg_attrs[] = {
 	&scst_tg_group_id_attr.attr,
 	&scst_tg_state_attr.attr,
 	&scst_tg_preferred_attr.attr,
-	&scst_tg_mgmt_attr.attr,
+	&scst_tg_mgmt_attr.attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(scst_tg);
@@ -687,57 +830,11 @@ int scst_tg_del(struct scst_dg *dg, const char *name)
 	return 0;
 }
 
-static struct scst_dg *scst_tgs_to_dg(struct kobject *kobj)
-{
-	return container_of(kobj, struct scst_dg, tgs_kobj.kobj);
-}
-
-static ssize_t scst_tgs_mgmt_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf,
-			  "Usage: echo \"add TARGET_GROUP_NAME\" >mgmt\n"
-			  "       echo \"del TARGET_GROUP_NAME\" >mgmt\n");
-}
-
-static ssize_t scst_tgs_mgmt_store(struct kobject *kobj,
-				   struct kobj_attribute *attr,
-				   const char *buf, size_t count)
-{
-	struct scst_dg *dg = scst_tgs_to_dg(kobj);
-	char *line, *name;
-	int res;
-
-	line = kmemdup_nul(buf, count, GFP_KERNEL);
-	if (!line)
-		return -ENOMEM;
-	res = scst_alua_mgmt_parse(kobj, line, "add", &name);
-	if (res < 0)
-		goto out;
-	if (res)
-		res = scst_tg_add(dg, name);
-	else
-		res = scst_tg_del(dg, name);
-	mutex_unlock(&scst_mutex);
-	if (res == -EEXIST)
-		scst_sysfs_err(kobj, "mgmt", "add: target group \"%s\" already exists", name);
-	else if (res == -ENOENT)
-		scst_sysfs_err(kobj, "mgmt", "del: target group \"%s\" not found", name);
-	else if (res == -ENOSPC)
-		scst_sysfs_err(kobj, "mgmt", "add: at most %d target groups per device group",
-			       SCST_ALUA_MAX_TGS);
-	else if (res)
-		scst_sysfs_err(kobj, "mgmt", "\"%s\": %pe", name, ERR_PTR(res));
-out:
-	kfree(line);
-	return res ? res : count;
-}
-
-static struct kobj_attribute scst_tgs_mgmt_attr =
-	__ATTR(mgmt, 0644, scst_tgs_mgmt_show, scst_tgs_mgmt_store);
+static struct scst_alua_mgmt_attr scst_tgs_mgmt_attr =
+	SCST_ALUA_MGMT_ATTR(SCST_ALUA_MGMT_TGS);
 
 static struct attribute *scst_tgs_attrs[] = {
-	&scst_tgs_mgmt_attr.attr,
+	&scst_tgs_mgmt_attr.attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(scst_tgs);
@@ -835,56 +932,11 @@ void scst_alua_dev_gone(struct scst_device *dev)
 		scst_dg_dev_destroy(dg, dd);
 }
 
-static struct scst_dg *scst_devs_to_dg(struct kobject *kobj)
-{
-	return container_of(kobj, struct scst_dg, devs_kobj.kobj);
-}
-
-static ssize_t scst_dg_devs_mgmt_show(struct kobject *kobj,
-				      struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf,
-			  "Usage: echo \"add DEVICE_NAME\" >mgmt\n"
-			  "       echo \"del DEVICE_NAME\" >mgmt\n");
-}
-
-static ssize_t scst_dg_devs_mgmt_store(struct kobject *kobj,
-				       struct kobj_attribute *attr,
-				       const char *buf, size_t count)
-{
-	struct scst_dg *dg = scst_devs_to_dg(kobj);
-	char *line, *name;
-	int res;
-
-	line = kmemdup_nul(buf, count, GFP_KERNEL);
-	if (!line)
-		return -ENOMEM;
-	res = scst_alua_mgmt_parse(kobj, line, "add", &name);
-	if (res < 0)
-		goto out;
-	if (res)
-		res = scst_dg_dev_add(dg, name);
-	else
-		res = scst_dg_dev_del(dg, name);
-	mutex_unlock(&scst_mutex);
-	if (res == -EEXIST)
-		scst_sysfs_err(kobj, "mgmt", "add: device \"%s\" is already in a device group",
-			       name);
-	else if (res == -ENOENT)
-		scst_sysfs_err(kobj, "mgmt", "device \"%s\" not found%s", name,
-			       buf[0] == 'd' ? " in this group" : "");
-	else if (res)
-		scst_sysfs_err(kobj, "mgmt", "\"%s\": %pe", name, ERR_PTR(res));
-out:
-	kfree(line);
-	return res ? res : count;
-}
-
-static struct kobj_attribute scst_dg_devs_mgmt_attr =
-	__ATTR(mgmt, 0644, scst_dg_devs_mgmt_show, scst_dg_devs_mgmt_store);
+static struct scst_alua_mgmt_attr scst_dg_devs_mgmt_attr =
+	SCST_ALUA_MGMT_ATTR(SCST_ALUA_MGMT_DG_DEVS);
 
 static struct attribute *scst_dg_devs_attrs[] = {
-	&scst_dg_devs_mgmt_attr.attr,
+	&scst_dg_devs_mgmt_attr.attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(scst_dg_devs);
@@ -979,49 +1031,8 @@ int scst_dg_del(const char *name)
 	return 0;
 }
 
-static ssize_t scst_dgs_mgmt_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf,
-			  "Usage: echo \"create DEVICE_GROUP_NAME\" >mgmt\n"
-			  "       echo \"del DEVICE_GROUP_NAME\" >mgmt\n");
-}
-
-static ssize_t scst_dgs_mgmt_store(struct kobject *kobj,
-				   struct kobj_attribute *attr,
-				   const char *buf, size_t count)
-{
-	char *line, *name;
-	int res;
-
-	line = kmemdup_nul(buf, count, GFP_KERNEL);
-	if (!line)
-		return -ENOMEM;
-	res = scst_alua_mgmt_parse(kobj, line, "create", &name);
-	if (res < 0)
-		goto out;
-	if (res)
-		res = scst_dg_add(name);
-	else
-		res = scst_dg_del(name);
-	mutex_unlock(&scst_mutex);
-	if (res == -EEXIST)
-		scst_sysfs_err(kobj, "mgmt", "create: device group \"%s\" already exists",
-			       name);
-	else if (res == -ENOENT)
-		scst_sysfs_err(kobj, "mgmt", "del: device group \"%s\" not found", name);
-	else if (res == -EINVAL)
-		scst_sysfs_err(kobj, "mgmt", "create: \"%s\" cannot be a directory name (no '/', not \"mgmt\")",
-			       name);
-	else if (res)
-		scst_sysfs_err(kobj, "mgmt", "\"%s\": %pe", name, ERR_PTR(res));
-out:
-	kfree(line);
-	return res ? res : count;
-}
-
-static struct kobj_attribute scst_dgs_mgmt_attr =
-	__ATTR(mgmt, 0644, scst_dgs_mgmt_show, scst_dgs_mgmt_store);
+static struct scst_alua_mgmt_attr scst_dgs_mgmt_attr =
+	SCST_ALUA_MGMT_ATTR(SCST_ALUA_MGMT_DGS);
 
 int scst_alua_sysfs_init(struct kobject *root)
 {
@@ -1030,7 +1041,7 @@ int scst_alua_sysfs_init(struct kobject *root)
 	scst_dgs_kobj = kobject_create_and_add("device_groups", root);
 	if (!scst_dgs_kobj)
 		return -ENOMEM;
-	res = sysfs_create_file(scst_dgs_kobj, &scst_dgs_mgmt_attr.attr);
+	res = sysfs_create_file(scst_dgs_kobj, &scst_dgs_mgmt_attr.attr.attr);
 	if (res) {
 		kobject_put(scst_dgs_kobj);
 		scst_dgs_kobj = NULL;
