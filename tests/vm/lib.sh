@@ -187,10 +187,17 @@ scst_mgmt() {
 	fail "'$2' > $1 was refused"
 }
 
-# local_host SESSION: the SCSI host number of an scst_local session.
+# local_host SESSION: the SCSI host number of the scst_local session
+# SESSION of any scst_local target (waits up to 10 s for the session and
+# its host).
 local_host() {
+	wait_for "ls -d $SCST/targets/scst_local/*/sessions/$1 >/dev/null 2>&1 &&
+		local_host_now $1 >/dev/null" 10 || return 1
+	local_host_now "$1"
+}
+
+local_host_now() { # local_host_now SESSION: local_host without waiting
 	local h
-	wait_for "ls $LOCAL_TGT/sessions/$1 >/dev/null 2>&1" 10 || return 1
 	for h in /sys/class/scsi_host/host*; do
 		[ "$(cat "$h/proc_name" 2>/dev/null)" = scst_local ] || continue
 		if [ "$(cat "$h/initiator_name" 2>/dev/null)" = "$1" ]; then
@@ -213,6 +220,27 @@ local_disk() {
 	local d=/sys/class/scsi_device/$1:0:0:$2/device/block
 	wait_for "ls $d >/dev/null 2>&1" 20 || return 1
 	echo "/dev/$(ls "$d")"
+}
+
+# local_disks HOST VAR=LUN...: set each VAR to the /dev/sdX of its LUN on
+# scst_local host HOST (local_disk); fails the scenario if one does not
+# appear.
+local_disks() {
+	local ld_host=$1 ld_v ld_dev
+	shift
+	for ld_v; do
+		ld_dev=$(local_disk "$ld_host" "${ld_v#*=}") ||
+			fail "LUN ${ld_v#*=} of scst_local host $ld_host did not appear"
+		printf -v "${ld_v%%=*}" %s "$ld_dev"
+	done
+}
+
+# local_sg HOST LUN: print /dev/sgN of LUN on scst_local host HOST (waits
+# up to 20 s for it; the sg module must be loaded).
+local_sg() {
+	local g=/sys/class/scsi_device/$1:0:0:$2/device/scsi_generic
+	wait_for "ls $g >/dev/null 2>&1" 20 || return 1
+	echo "/dev/$(ls "$g")"
 }
 
 # ---- libiscsi's iscsi-test-cu ----

@@ -35,10 +35,7 @@ scst_mgmt "$LOCAL_TGT/luns/mgmt" "add block0 2"
 scst_mgmt "$LOCAL_TGT/luns/mgmt" "add file4k 3"
 host=$(local_host scst_local_host) || fail "no scst_local host"
 local_rescan
-null=$(local_disk "$host" 0) || fail "LUN 0 did not appear"
-file=$(local_disk "$host" 1) || fail "LUN 1 did not appear"
-block=$(local_disk "$host" 2) || fail "LUN 2 did not appear"
-ro4k=$(local_disk "$host" 3) || fail "LUN 3 did not appear"
+local_disks "$host" null=0 file=1 block=2 ro4k=3
 lsscsi
 log "null=$null file=$file block=$block ro4k=$ro4k"
 

@@ -15,8 +15,7 @@ scst_mgmt "$LOCAL_TGT/luns/mgmt" "add tmf0 0"
 scst_mgmt "$LOCAL_TGT/luns/mgmt" "add tmfn 1"
 host=$(local_host scst_local_host) || fail "no scst_local host"
 local_rescan
-dev=$(local_disk "$host" 0) || fail "LUN 0 did not appear"
-devn=$(local_disk "$host" 1) || fail "LUN 1 did not appear"
+local_disks "$host" dev=0 devn=1
 
 fio --name=storm --filename="$dev" --ioengine=libaio --direct=1 --rw=randwrite \
 	--bs=4k --iodepth=32 --numjobs=2 --size=16M --offset_increment=16M \

@@ -16,9 +16,7 @@ host=$(local_host scst_local_host) || fail "no scst_local host"
 local_rescan
 local_disk "$host" 0 >/dev/null || fail "LUN 0 did not appear"
 modprobe sg
-gdir=/sys/class/scsi_device/$host:0:0:0/device/scsi_generic
-wait_for "ls $gdir >/dev/null 2>&1" 20 || fail "no sg device for LUN 0"
-sg=/dev/$(ls "$gdir")
+sg=$(local_sg "$host" 0) || fail "no sg device for LUN 0"
 log "running iscsi-test-cu LINUX family on $sg"
 
 iscsi-test-cu --dataloss --test=LINUX "$sg" >/tmp/conformance.log 2>&1 || true

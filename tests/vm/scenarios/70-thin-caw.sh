@@ -29,11 +29,7 @@ for l in thin0:0 ro0:1 blk0:2 null0:3 thick0:4; do
 done
 host=$(local_host scst_local_host) || fail "no scst_local host"
 local_rescan
-file=$(local_disk "$host" 0) || fail "LUN 0 did not appear"
-ro=$(local_disk "$host" 1) || fail "LUN 1 did not appear"
-blk=$(local_disk "$host" 2) || fail "LUN 2 did not appear"
-null=$(local_disk "$host" 3) || fail "LUN 3 did not appear"
-thick=$(local_disk "$host" 4) || fail "LUN 4 did not appear"
+local_disks "$host" file=0 ro=1 blk=2 null=3 thick=4
 log "file=$file ro=$ro blk=$blk null=$null thick=$thick"
 
 # ---- what the LUNs report ----
@@ -183,9 +179,8 @@ check "fio crc32c verify on blockio" fio_verify "$blk"
 families="CompareAndWrite Unmap WriteSame10 WriteSame16 GetLBAStatus"
 tests=$(printf 'LINUX.%s.*,' $families)
 libiscsi_run() { # libiscsi_run LUN NAME
-	local gdir=/sys/class/scsi_device/$host:0:0:$1/device/scsi_generic sg out
-	wait_for "ls $gdir >/dev/null 2>&1" 20 || fail "no sg device for LUN $1"
-	sg=/dev/$(ls "$gdir")
+	local sg out
+	sg=$(local_sg "$host" "$1") || fail "no sg device for LUN $1"
 	out=/tmp/cu-$2.log
 	iscsi-test-cu --dataloss --test="${tests%,}" "$sg" >"$out" 2>&1 || true
 	cp "$out" "${SCST_RESULTS:-/tmp}/" 2>/dev/null || true

@@ -157,11 +157,11 @@ check "and B writes" wr "$db"
 # libiscsi's suites. Its two-initiator tests log in a second time over
 # iSCSI (iscsic2); over SG_IO they cannot, see the output.
 modprobe sg
-ga=$(ls /sys/class/scsi_device/"$ha":0:0:0/device/scsi_generic)
+ga=$(local_sg "$ha" 0) || fail "no sg device for LUN 0 of $NA"
 summary_all=""
 for suite in PrinReadKeys PrinServiceactionRange PrinReportCapabilities \
 	ProutRegister ProutReserve ProutClear ProutPreempt Reserve6; do
-	iscsi-test-cu --dataloss --test="SCSI.$suite" "/dev/$ga" >/tmp/pr-$suite.log 2>&1 || true
+	iscsi-test-cu --dataloss --test="SCSI.$suite" "$ga" >/tmp/pr-$suite.log 2>&1 || true
 	s=$(grep -E '^ +tests +[0-9]+' /tmp/pr-$suite.log | tail -n1 || true)
 	read -r _ total ran passed failed _ <<<"${s:-x 0 0 0 0}"
 	skipped=$(grep -c 'SKIPPED' /tmp/pr-$suite.log || true)

@@ -15,17 +15,6 @@ DG=$SCST/device_groups
 TGA=$DG/dg1/target_groups/tg_a
 TGB=$DG/dg1/target_groups/tg_b
 
-# host_of SESSION: the SCSI host of an scst_local session of any target.
-host_of() {
-	local h
-	for h in /sys/class/scsi_host/host*; do
-		[ "$(cat "$h/proc_name" 2>/dev/null)" = scst_local ] || continue
-		[ "$(cat "$h/initiator_name" 2>/dev/null)" = "$1" ] || continue
-		echo "${h##*/host}"
-		return 0
-	done
-	return 1
-}
 # Hex bytes of a binary response, one line.
 hexof() { od -An -tx1 -v | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
 rtpg() { sg_rtpg -r "$@" | hexof; }
@@ -61,9 +50,10 @@ scst_mgmt "$SCST/targets/scst_local/mgmt" "add_target alua_b session_name=$NB"
 scst_mgmt "$LOCAL_TGT/luns/mgmt" "add aluadisk 0"
 scst_mgmt "$SCST/targets/scst_local/alua_b/luns/mgmt" "add aluadisk 0"
 scst_mgmt "$SCST/targets/scst_local/mgmt" "add_session scst_local_tgt $NA"
-wait_for "host_of $NA >/dev/null && host_of $NB >/dev/null" 10 || fail "no scst_local hosts"
-da=$(local_disk "$(host_of $NA)" 0) || fail "no disk behind scst_local_tgt"
-db=$(local_disk "$(host_of $NB)" 0) || fail "no disk behind alua_b"
+ha=$(local_host $NA) || fail "no scst_local host for $NA"
+hb=$(local_host $NB) || fail "no scst_local host for $NB"
+local_disks "$ha" da=0
+local_disks "$hb" db=0
 ida=$(head -n1 "$LOCAL_TGT/rel_tgt_id")
 idb=$(head -n1 "$SCST/targets/scst_local/alua_b/rel_tgt_id")
 log "A: $da (rel_tgt_id $ida), B: $db (rel_tgt_id $idb)"

@@ -38,22 +38,12 @@ scst_mgmt "$SCST/targets/scst_local/mgmt" "add_session scst_local_tgt host_b1"
 host=$(local_host scst_local_host) || fail "no scst_local host"
 hb=$(local_host host_b1) || fail "no host for host_b1"
 local_rescan
-src=$(local_disk "$host" 0) || fail "LUN 0 did not appear"
-dst=$(local_disk "$host" 1) || fail "LUN 1 did not appear"
-blk=$(local_disk "$host" 2) || fail "LUN 2 did not appear"
-ro=$(local_disk "$host" 3) || fail "LUN 3 did not appear"
-big=$(local_disk "$host" 4) || fail "LUN 4 did not appear"
-null=$(local_disk "$host" 5) || fail "LUN 5 did not appear"
-hid=$(local_disk "$hb" 0) || fail "host_b1's LUN 0 did not appear"
+local_disks "$host" src=0 dst=1 blk=2 ro=3 big=4 null=5
+local_disks "$hb" hid=0
 log "src=$src dst=$dst blk=$blk ro=$ro big=$big null=$null hid=$hid"
 # sg_xcopy wants the sg devices.
-sgdev() { # sgdev HOST LUN
-	local g=/sys/class/scsi_device/$1:0:0:$2/device/scsi_generic
-	wait_for "ls $g >/dev/null 2>&1" 20 || return 1
-	echo "/dev/$(ls "$g")"
-}
-gsrc=$(sgdev "$host" 0) && gdst=$(sgdev "$host" 1) && gblk=$(sgdev "$host" 2) &&
-	gro=$(sgdev "$host" 3) && gbig=$(sgdev "$host" 4) && ghid=$(sgdev "$hb" 0) ||
+gsrc=$(local_sg "$host" 0) && gdst=$(local_sg "$host" 1) && gblk=$(local_sg "$host" 2) &&
+	gro=$(local_sg "$host" 3) && gbig=$(local_sg "$host" 4) && ghid=$(local_sg "$hb" 0) ||
 	fail "no sg devices"
 
 # sum DEV SKIP COUNT: SHA-256 of COUNT 512-byte blocks from block SKIP.
@@ -167,7 +157,7 @@ check "the hidden LUN is unchanged" test "$(sum "$hid" 0 2048)" = "$hidsum"
 # host_b1 also gets dst0 (LUN 1 of its group) and reserves it WRITE
 # EXCLUSIVE: the default nexus may still read it, but not write to it.
 scst_mgmt "$LOCAL_TGT/ini_groups/only_b/luns/mgmt" "add dst0 1"
-hbd=$(local_disk "$hb" 1) || fail "host_b1's LUN 1 did not appear"
+local_disks "$hb" hbd=1
 for i in 1 2 3; do sg_turs "$hbd" >/dev/null 2>&1 || true; done
 check "host_b1 reserves dst0 WRITE EXCLUSIVE" \
 	bash -c "sg_persist --out --register --param-sark=b1 $hbd &&
@@ -229,9 +219,7 @@ check "fio crc32c verify on fileio" \
 	--bs=4k --iodepth=16 --size=8M --verify=crc32c --verify_fatal=1 --output=/tmp/fio.out
 
 # ---- iscsi-test-cu over SG_IO ----
-gdir=/sys/class/scsi_device/$host:0:0:0/device/scsi_generic
-wait_for "ls $gdir >/dev/null 2>&1" 20 || fail "no sg device for LUN 0"
-sg=/dev/$(ls "$gdir")
+sg=$(local_sg "$host" 0) || fail "no sg device for LUN 0"
 out=/tmp/cu-xcopy.log
 # Not in the LINUX family: the SCSI family's suites, over SG_IO all the same.
 iscsi-test-cu --dataloss --test="SCSI.ExtendedCopy.*,SCSI.ReceiveCopyResults.*" "$sg" >"$out" 2>&1 || true
