@@ -274,6 +274,21 @@ cu_results() {
 	END { if (cur != "" && res == "") print cur, "UNKNOWN" }' "$1"
 }
 
+# cu_sg LOG TESTS SG: iscsi-test-cu --dataloss --test=TESTS over SG_IO on
+# the sg device SG, output to LOG (and a copy in $SCST_RESULTS). Prints
+# the CUnit summary line ("tests TOTAL RAN PASSED FAILED ..."); without
+# one it prints the end of LOG on stderr and returns 1.
+cu_sg() {
+	iscsi-test-cu --dataloss --test="$2" "$3" >"$1" 2>&1 || true
+	cp "$1" "${SCST_RESULTS:-/tmp}/" 2>/dev/null || true
+	grep -E '^ +tests +[0-9]+' "$1" | tail -n1 | grep . || { tail -n 30 "$1" >&2; return 1; }
+}
+
+# cu_failing LOG: the names of the failed tests of an iscsi-test-cu log.
+cu_failing() {
+	grep -B1 -E '^ +Test: .*\.\.\.FAILED|FAILED$' "$1" | grep -oE 'Test: [^ ]+' | sort -u || true
+}
+
 # cu_run LOG URL [URL2]: the whole suite, destructive tests included, with
 # libiscsi's two initiator names (the two-initiator reservation tests);
 # URL2, another portal of the same target, is for the MultipathIO tests.

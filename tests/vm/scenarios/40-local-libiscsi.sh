@@ -19,16 +19,13 @@ modprobe sg
 sg=$(local_sg "$host" 0) || fail "no sg device for LUN 0"
 log "running iscsi-test-cu LINUX family on $sg"
 
-iscsi-test-cu --dataloss --test=LINUX "$sg" >/tmp/conformance.log 2>&1 || true
-cp /tmp/conformance.log "${SCST_RESULTS:-/tmp}/" 2>/dev/null || true
-summary=$(grep -E '^ +tests +[0-9]+' /tmp/conformance.log | tail -n1)
-[ -n "$summary" ] || { tail -n 30 /tmp/conformance.log; fail "no CUnit summary"; }
+summary=$(cu_sg /tmp/conformance.log LINUX "$sg") || fail "no CUnit summary"
 read -r _ total ran passed failed _ <<<"$summary"
 skipped=$(grep -cE 'Test: .*\[SKIPPED\]' /tmp/conformance.log || true)
 log "iscsi-test-cu LINUX: total=$total ran=$ran passed=$passed failed=$failed" \
 	"(of the passed, $skipped skipped themselves: feature not implemented)"
 echo "failing tests:"
-grep -B1 -E '^ +Test: .*\.\.\.FAILED|FAILED$' /tmp/conformance.log | grep -oE 'Test: [^ ]+' | sort -u || true
+cu_failing /tmp/conformance.log
 grep -E '^  [0-9]+\. .*' /tmp/conformance.log | head -n 60 || true
 check "at least $min of $total conformance tests pass" test "$passed" -ge "$min"
 

@@ -182,16 +182,13 @@ libiscsi_run() { # libiscsi_run LUN NAME
 	local sg out
 	sg=$(local_sg "$host" "$1") || fail "no sg device for LUN $1"
 	out=/tmp/cu-$2.log
-	iscsi-test-cu --dataloss --test="${tests%,}" "$sg" >"$out" 2>&1 || true
-	cp "$out" "${SCST_RESULTS:-/tmp}/" 2>/dev/null || true
-	summary=$(grep -E '^ +tests +[0-9]+' "$out" | tail -n1)
-	[ -n "$summary" ] || { tail -n 30 "$out"; fail "$2: no CUnit summary"; }
+	summary=$(cu_sg "$out" "${tests%,}" "$sg") || fail "$2: no CUnit summary"
 	read -r _ total ran passed failed _ <<<"$summary"
 	log "iscsi-test-cu $2: total=$total ran=$ran passed=$passed failed=$failed"
 	echo "skipped:"
 	grep -E 'Test: |\[SKIPPED\]' "$out" | grep -B1 '\[SKIPPED\]' || true
 	echo "failing tests:"
-	grep -B1 -E '^ +Test: .*\.\.\.FAILED|FAILED$' "$out" | grep -oE 'Test: [^ ]+' | sort -u || true
+	cu_failing "$out"
 	check "$2: iscsi-test-cu ran the families" test "$total" -ge 30
 	check "$2: iscsi-test-cu: no failure" test "$failed" -eq 0
 	# Only the suites count: the PR probe before them skips nothing here.

@@ -161,13 +161,11 @@ ga=$(local_sg "$ha" 0) || fail "no sg device for LUN 0 of $NA"
 summary_all=""
 for suite in PrinReadKeys PrinServiceactionRange PrinReportCapabilities \
 	ProutRegister ProutReserve ProutClear ProutPreempt Reserve6; do
-	iscsi-test-cu --dataloss --test="SCSI.$suite" "$ga" >/tmp/pr-$suite.log 2>&1 || true
-	s=$(grep -E '^ +tests +[0-9]+' /tmp/pr-$suite.log | tail -n1 || true)
+	s=$(cu_sg /tmp/pr-$suite.log "SCSI.$suite" "$ga") || true
 	read -r _ total ran passed failed _ <<<"${s:-x 0 0 0 0}"
 	skipped=$(grep -c 'SKIPPED' /tmp/pr-$suite.log || true)
 	log "iscsi-test-cu SCSI.$suite: total=$total ran=$ran passed=$passed failed=$failed skipped=$skipped"
 	grep -E 'FAILED|SKIPPED|error' /tmp/pr-$suite.log | head -n 10 || true
-	cp /tmp/pr-$suite.log "${SCST_RESULTS:-/tmp}/" 2>/dev/null || true
 	summary_all+="$suite:$passed/$ran "
 	check "iscsi-test-cu SCSI.$suite ran and had no failures" test "$ran" -gt 0 -a "$failed" -eq 0
 done

@@ -222,14 +222,12 @@ check "fio crc32c verify on fileio" \
 sg=$(local_sg "$host" 0) || fail "no sg device for LUN 0"
 out=/tmp/cu-xcopy.log
 # Not in the LINUX family: the SCSI family's suites, over SG_IO all the same.
-iscsi-test-cu --dataloss --test="SCSI.ExtendedCopy.*,SCSI.ReceiveCopyResults.*" "$sg" >"$out" 2>&1 || true
-cp "$out" "${SCST_RESULTS:-/tmp}/" 2>/dev/null || true
-summary=$(grep -E '^ +tests +[0-9]+' "$out" | tail -n1)
-[ -n "$summary" ] || { tail -n 30 "$out"; fail "no CUnit summary"; }
+summary=$(cu_sg "$out" "SCSI.ExtendedCopy.*,SCSI.ReceiveCopyResults.*" "$sg") ||
+	fail "no CUnit summary"
 read -r _ total ran passed failed _ <<<"$summary"
 log "iscsi-test-cu ExtendedCopy+ReceiveCopyResults: total=$total ran=$ran passed=$passed failed=$failed"
 echo "failing tests:"
-grep -B1 -E '^ +Test: .*\.\.\.FAILED|FAILED$' "$out" | grep -oE 'Test: [^ ]+' | sort -u || true
+cu_failing "$out"
 check "iscsi-test-cu ran both families" test "$total" -ge 8
 check "iscsi-test-cu: no failure" test "$failed" -eq 0
 check "nothing skipped as not implemented" \
