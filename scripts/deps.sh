@@ -18,6 +18,7 @@ pkgs=(
 	ibverbs-utils fcoe-utils iperf3 util-linux procps
 	ibverbs-providers iptables strace  # rxe/siw verbs providers, iptables, strace in the VM
 	multipath-tools dmsetup         # dm-multipath over two iSCSI paths (ALUA)
+	linux-perf                      # perf in the VM: profiles of the benchmarks
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -55,6 +55,7 @@ bins=(
 	mke2fs mkfs.ext4 e2fsck grep sed find xargs mawk strace
 	xtables-nft-multi xtables-legacy-multi
 	multipath multipathd dmsetup
+	perf
 )
 # Every binary of these packages (iscsi-test-cu and friends, all sg_*).
 bin_pkgs=(libiscsi-bin sg3-utils)

@@ -1,0 +1,122 @@
+#!/bin/bash
+# Profile, not a race: where the CPU and the wakeups of one 4k command go,
+# ours against LIO (and tgt), same VM, same open-iscsi, nullio LUNs. For
+# each target and each of 4k randwrite and randread (QD32, two jobs) one
+# fio run, during which it counts context switches and the CPU time of
+# every thread (schedstat: run time and times scheduled in), grouped by
+# role, per I/O; softirq and irq time from /proc/stat. With perf in the
+# image, a system-wide profile of ours and LIO during the writes (top
+# symbols, by command). Threads that come and go within a run (fio) are
+# not in the per-thread figures: the /proc/stat totals have them. The
+# negotiated iSCSI parameters of each session come first.
+# Prints "per_io TARGET TEST ..." lines; figures are noisy under TCG.
+# timeout: 1200
+set -euo pipefail
+source /scst/bench/vm/iscsi-lib.bash
+trap bench_save EXIT
+runtime=${SCST_BENCH_RUNTIME:-6}
+
+ours_start
+lio_start
+tgt_start
+iscsid_start
+declare -A disk
+disk[ours]=$(iscsi_login "$IQN_OURS" 3260)
+disk[lio]=$(iscsi_login "$IQN_LIO" 3261)
+disk[tgt]=$(iscsi_login "$IQN_TGT" 3262)
+for t in ours lio tgt; do log "$t: $(bench_queue_setup "${disk[$t]}")"; done
+iscsiadm -m session -P 3 2>/dev/null |
+	grep -E 'Target:|InitialR2T|ImmediateData|FirstBurstLength|MaxBurstLength|MaxRecvDataSegmentLength|MaxXmitDataSegmentLength|HeaderDigest' || true
+
+# thread_stats: "tid comm run_ns timeslices" for every thread.
+thread_stats() {
+	local f tid comm
+	for f in /proc/[0-9]*/task/[0-9]*; do
+		tid=${f##*/}
+		read -r comm <"$f/comm" 2>/dev/null || continue
+		read -r a _ c <"$f/schedstat" 2>/dev/null || continue
+		echo "$tid ${comm// /_} $a $c"
+	done
+}
+
+# role COMM: the group a thread's time is counted in.
+role_awk='function role(c) {
+	if (c ~ /^isc_rx/) return "ours_rx"
+	if (c ~ /^kworker/) return "kworker"
+	if (c ~ /^iscsi_trx/) return "lio_rx"
+	if (c ~ /^iscsi_ttx/) return "lio_tx"
+	if (c ~ /^tgtd/) return "tgtd"
+	if (c ~ /^fio/) return "fio"
+	if (c ~ /^iscsid/) return "iscsid"
+	if (c ~ /^ksoftirqd/) return "ksoftirqd"
+	if (c ~ /^swapper/) return "idle"
+	return "other"
+}'
+
+stat_line() { awk '/^cpu / {print $2 + $3, $4, $5 + $6, $7, $8} /^ctxt/ {print $2}' /proc/stat | paste -sd' '; }
+
+# profile TARGET TEST RW: one fio run, then per-I/O figures.
+profile() {
+	local t=$1 name=$2 rw=$3 s0 s1 out ios
+	thread_stats >ts0
+	s0=$(stat_line)
+	out=$(fio --name="$t-$name" --filename="${disk[$t]}" --ioengine=libaio --direct=1 \
+		--rw="$rw" --bs=4k --iodepth=32 --numjobs=2 --group_reporting \
+		--runtime="$runtime" --time_based --size=512M \
+		--output-format=terse --terse-version=3 2>"fio-$t-$name.out")
+	s1=$(stat_line)
+	thread_stats >ts1
+	# terse v3: read total I/Os field 6, write 47
+	ios=$(echo "$out" | awk -F';' '{print $6 + $47}')
+	echo "per_io $t $name ios=$ios iops=$((ios / runtime))" \
+		"$(awk -v a="$s0" -v b="$s1" -v n="$ios" 'BEGIN {
+			split(a, x, " "); split(b, y, " ");
+			# usr+nice sys idle+iowait irq softirq ctxt (USER_HZ ticks)
+			printf "ctxsw=%.2f usr_us=%.1f sys_us=%.1f irq_us=%.1f softirq_us=%.1f",
+				(y[6] - x[6]) / n, (y[1] - x[1]) * 10000 / n,
+				(y[2] - x[2]) * 10000 / n, (y[4] - x[4]) * 10000 / n,
+				(y[5] - x[5]) * 10000 / n }')"
+	awk -v n="$ios" "$role_awk"'
+		NR == FNR { r0[$1] = $3; c0[$1] = $4; next }
+		{ g = role($2); run[g] += $3 - r0[$1]; sw[g] += $4 - c0[$1] }
+		END { for (g in run) if (run[g] > 0)
+			printf "  %-10s cpu_us/io=%6.1f  scheduled/io=%5.2f\n", g,
+				run[g] / n / 1000, sw[g] / n }' ts0 ts1 | sort
+}
+
+for name in randwrite randread; do
+	for t in ours lio tgt; do
+		profile "$t" "$name" "$name"
+	done
+done
+
+# perf takes seconds to start under TCG: it samples the middle of a
+# longer fio run.
+perf_profile() {
+	local t=$1 f=perf-$1-randwrite fio_pid
+	fio --name="$f" --filename="${disk[$t]}" --ioengine=libaio --direct=1 \
+		--rw=randwrite --bs=4k --iodepth=32 --numjobs=2 --group_reporting \
+		--runtime=25 --time_based --size=512M >"$f.fio" 2>&1 &
+	fio_pid=$!
+	sleep 3
+	perf record -a -g -F 499 -o "$f.data" -- sleep 8 >/dev/null 2>&1 || true
+	wait "$fio_pid" || true
+	grep -E 'IOPS' "$f.fio" || true
+	echo "== perf $t randwrite: by command"
+	{ perf report -i "$f.data" --no-children --sort comm --stdio 2>/dev/null || true; } |
+		grep -v '^#' | grep '%' | head -12 || true
+	echo "== perf $t randwrite: top symbols (self)"
+	{ perf report -i "$f.data" --no-children --sort sym --stdio -g none 2>/dev/null || true; } |
+		grep -v '^#' | grep '%' | head -60 || true
+	{ perf report -i "$f.data" --no-children --sort comm,sym --stdio -g none 2>/dev/null || true; } |
+		grep -v '^#' | grep '%' | head -150 >"$SCST_RESULTS/$f.comm-sym.txt" || true
+	{ perf report -i "$f.data" --children --sort sym --stdio -g none 2>/dev/null || true; } |
+		grep -v '^#' | grep '%' | head -150 >"$SCST_RESULTS/$f.children.txt" || true
+}
+
+if command -v perf >/dev/null; then
+	for t in ours lio; do
+		perf_profile "$t"
+	done
+fi
+iscsiadm -m node --logout >/dev/null 2>&1 || true
