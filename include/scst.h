@@ -67,6 +67,14 @@ enum scst_exec_context {
 	SCST_CONTEXT_DIRECT,		/* process context, may sleep */
 	SCST_CONTEXT_DIRECT_ATOMIC,	/* atomic context: the core defers sleepers */
 	SCST_CONTEXT_THREAD,		/* always continue in a core thread */
+	/*
+	 * Process context that may sleep briefly (allocate, lock, send) but
+	 * should not wait for a device, e.g. a driver's receive thread: the
+	 * core runs the command here, up to its response, unless executing
+	 * it may block (a handler without exec_atomic), which goes on in a
+	 * core thread.
+	 */
+	SCST_CONTEXT_DIRECT_QUICK,
 };
 
 enum scst_queue_type {

@@ -322,7 +322,7 @@ int scst_tgtt_mgmt_cmd(const struct scst_tgt_template *tgtt, const char *line);
 
 /* scst_targ.c: the command state machine */
 int scst_active_cmd_count(void);
-void scst_process_cmd(struct scst_cmd *cmd, bool atomic);
+void scst_process_cmd(struct scst_cmd *cmd, enum scst_exec_context ctx);
 void scst_cmd_work_fn(struct work_struct *work);
 void scst_tgt_dev_put(struct scst_tgt_dev *tgt_dev);
 void scst_sess_put(struct scst_session *sess);

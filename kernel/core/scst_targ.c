@@ -9,7 +9,10 @@
  * A state that needs to sleep while the caller is atomic (a handler without
  * exec_atomic, a driver callback without *_atomic, a buffer allocation that
  * failed with GFP_ATOMIC) moves the command to the device's thread pool, or
- * to the core's before the device is known. The *_WAIT states end the loop;
+ * to the core's before the device is known; so does executing on such a
+ * handler for a caller that may sleep but should not wait for a device
+ * (SCST_CONTEXT_DIRECT_QUICK, a driver's receive thread). The *_WAIT
+ * states end the loop;
  * the driver or handler resumes it with scst_rx_data(), scst_cmd_exec_done()
  * or scst_tgt_cmd_done().
  */
@@ -330,17 +333,10 @@ static void scst_queue_cmd(struct scst_cmd *cmd)
 
 static void scst_dispatch(struct scst_cmd *cmd, enum scst_exec_context ctx)
 {
-	switch (ctx) {
-	case SCST_CONTEXT_DIRECT:
-		scst_process_cmd(cmd, false);
-		break;
-	case SCST_CONTEXT_DIRECT_ATOMIC:
-		scst_process_cmd(cmd, true);
-		break;
-	default:
+	if (ctx == SCST_CONTEXT_THREAD)
 		scst_queue_cmd(cmd);
-		break;
-	}
+	else
+		scst_process_cmd(cmd, ctx);
 }
 
 void scst_cmd_init_done(struct scst_cmd *cmd, enum scst_exec_context ctx)
@@ -428,7 +424,8 @@ void scst_cmd_exec_done(struct scst_cmd *cmd)
 	 * Asynchronous completion: from an interrupt (bio end_io, ki_complete)
 	 * run what may run atomically, from a handler's thread everything.
 	 */
-	scst_process_cmd(cmd, !in_task());
+	scst_process_cmd(cmd, in_task() ? SCST_CONTEXT_DIRECT :
+			 SCST_CONTEXT_DIRECT_ATOMIC);
 }
 EXPORT_SYMBOL_GPL(scst_cmd_exec_done);
 
@@ -880,12 +877,20 @@ static bool scst_cmd_needs_thread(struct scst_cmd *cmd)
 
 void scst_cmd_work_fn(struct work_struct *work)
 {
-	scst_process_cmd(container_of(work, struct scst_cmd, work), false);
+	scst_process_cmd(container_of(work, struct scst_cmd, work),
+			 SCST_CONTEXT_DIRECT);
 }
 
-void scst_process_cmd(struct scst_cmd *cmd, bool atomic)
+/*
+ * @ctx: SCST_CONTEXT_DIRECT runs every state here, DIRECT_ATOMIC only
+ * what may run atomically, DIRECT_QUICK all but a handler's exec() that
+ * may block.
+ */
+void scst_process_cmd(struct scst_cmd *cmd, enum scst_exec_context ctx)
 {
 	const struct scst_tgt_template *tgtt = cmd->sess->tgt->drv->tgtt;
+	bool atomic = ctx == SCST_CONTEXT_DIRECT_ATOMIC;
+	bool quick = ctx != SCST_CONTEXT_DIRECT;
 	int res;
 
 	for (;;) {
@@ -940,7 +945,7 @@ void scst_process_cmd(struct scst_cmd *cmd, bool atomic)
 				cmd->state = SCST_CMD_STATE_XMIT;
 				break;
 			}
-			if (atomic && scst_cmd_needs_thread(cmd)) {
+			if (quick && scst_cmd_needs_thread(cmd)) {
 				scst_queue_cmd(cmd);
 				return;
 			}

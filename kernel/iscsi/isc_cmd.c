@@ -162,8 +162,13 @@ static enum scst_queue_type isc_queue_type(u8 attr)
 static void isc_task_submit(struct isc_task *task)
 {
 	task->state = ISC_TASK_QUEUED;
-	/* The receive side never executes commands itself. */
-	scst_cmd_init_done(isc_task_cmd(task), SCST_CONTEXT_THREAD);
+	/*
+	 * The receive thread runs the command as far as it goes without
+	 * waiting for a device: a quick one (nullio, emulated) up to its
+	 * response, without handing it to a core thread and back. One that
+	 * may block goes on in a core thread.
+	 */
+	scst_cmd_init_done(isc_task_cmd(task), SCST_CONTEXT_DIRECT_QUICK);
 }
 
 /* Reject the PDU of @rx and skip its data. */
@@ -389,7 +394,7 @@ int isc_data_out_done(struct isc_conn *conn, struct isc_rx_pdu *rx)
 	isc_send_r2ts(conn, &b);
 	if (complete)
 		scst_rx_data(isc_task_cmd(task), isc_task_rx_status(task),
-			     SCST_CONTEXT_THREAD);
+			     SCST_CONTEXT_DIRECT_QUICK);
 	return 0;
 }
 
@@ -414,12 +419,13 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 
 	isc_send_r2ts(conn, &b);
 	/*
-	 * All data came with the command (immediate or unsolicited): we are
-	 * in the core's process context, so go on executing here instead of
-	 * queueing the command to a worker once more.
+	 * All data came with the command (immediate or unsolicited): go on
+	 * here (process context, usually the receive thread) as far as it
+	 * goes without waiting for a device.
 	 */
 	if (complete)
-		scst_rx_data(cmd, isc_task_rx_status(task), SCST_CONTEXT_DIRECT);
+		scst_rx_data(cmd, isc_task_rx_status(task),
+			     SCST_CONTEXT_DIRECT_QUICK);
 	return SCST_TGT_RES_SUCCESS;
 }
 
