@@ -73,6 +73,11 @@ struct isc_tcp {
 	/* under tx_mutex */
 	struct isc_tcp_txbuf *txb;
 	struct bio_vec tx_bv[ISC_TCP_TX_BVECS];
+	/*
+	 * The receive thread sent a PDU with MSG_MORE: it pushes it out
+	 * before it waits for more to receive. Receive thread only.
+	 */
+	bool tx_held;
 	struct isc_rx_pdu rx;
 	u8 discard[256];
 };
@@ -94,12 +99,24 @@ static struct isc_tcp *isc_tcp(struct isc_conn *conn)
 
 /* ---- receiving ---- */
 
-static int isc_tcp_recv(struct socket *sock, struct msghdr *msg, size_t len)
+/* Send what the receive thread held back (MSG_MORE); its own context. */
+static void isc_tcp_tx_push(struct isc_tcp *t)
+{
+	if (!t->tx_held)
+		return;
+	t->tx_held = false;
+	tcp_sock_set_cork(t->sock->sk, false);
+}
+
+static int isc_tcp_recv(struct isc_tcp *t, struct msghdr *msg, size_t len)
 {
 	int res;
 
 	while (len) {
-		res = sock_recvmsg(sock, msg, MSG_WAITALL | MSG_NOSIGNAL);
+		/* Responses held back go out before we may wait. */
+		if (t->tx_held && tcp_inq(t->sock->sk) < len)
+			isc_tcp_tx_push(t);
+		res = sock_recvmsg(t->sock, msg, MSG_WAITALL | MSG_NOSIGNAL);
 		if (res <= 0)
 			return res ?: -ECONNRESET;
 		len -= res;
@@ -107,7 +124,7 @@ static int isc_tcp_recv(struct socket *sock, struct msghdr *msg, size_t len)
 	return 0;
 }
 
-static int isc_tcp_recv_buf(struct socket *sock, void *buf, size_t len)
+static int isc_tcp_recv_buf(struct isc_tcp *t, void *buf, size_t len)
 {
 	struct kvec iov = { .iov_base = buf, .iov_len = len };
 	struct msghdr msg = {};
@@ -115,7 +132,7 @@ static int isc_tcp_recv_buf(struct socket *sock, void *buf, size_t len)
 	if (!len)
 		return 0;
 	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &iov, 1, len);
-	return isc_tcp_recv(sock, &msg, len);
+	return isc_tcp_recv(t, &msg, len);
 }
 
 /*
@@ -172,7 +189,7 @@ static u32 isc_sg_crc(u32 crc, struct scatterlist *sg, u32 off, u32 len)
 	return crc;
 }
 
-static int isc_tcp_recv_sg(struct socket *sock, struct scatterlist *sg,
+static int isc_tcp_recv_sg(struct isc_tcp *t, struct scatterlist *sg,
 			   u32 off, u32 len)
 {
 	struct bio_vec bv[ISC_TCP_BVECS];
@@ -186,7 +203,7 @@ static int isc_tcp_recv_sg(struct socket *sock, struct scatterlist *sg,
 		if (!n)
 			return -EINVAL;
 		iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, n, got);
-		res = isc_tcp_recv(sock, &msg, got);
+		res = isc_tcp_recv(t, &msg, got);
 		if (res)
 			return res;
 		off += got;
@@ -202,7 +219,7 @@ static int isc_tcp_discard(struct isc_tcp *t, u32 len)
 
 	while (len) {
 		l = min_t(u32, len, sizeof(t->discard));
-		res = isc_tcp_recv_buf(t->sock, t->discard, l);
+		res = isc_tcp_recv_buf(t, t->discard, l);
 		if (res)
 			return res;
 		len -= l;
@@ -221,11 +238,11 @@ static int isc_tcp_recv_data(struct isc_conn *conn, struct isc_tcp *t)
 	int res;
 
 	if (rx->sg) {
-		res = isc_tcp_recv_sg(t->sock, rx->sg, rx->sg_off, len);
+		res = isc_tcp_recv_sg(t, rx->sg, rx->sg_off, len);
 		if (!res && digest)
 			crc = isc_sg_crc(crc, rx->sg, rx->sg_off, len);
 	} else if (rx->buf) {
-		res = isc_tcp_recv_buf(t->sock, rx->buf, len);
+		res = isc_tcp_recv_buf(t, rx->buf, len);
 		if (!res && digest)
 			crc = isc_crc32c(crc, rx->buf, len);
 	} else {
@@ -237,7 +254,7 @@ static int isc_tcp_recv_data(struct isc_conn *conn, struct isc_tcp *t)
 	}
 	if (res)
 		return res;
-	res = isc_tcp_recv_buf(t->sock, tail, pad + (digest ? ISC_DIGEST_LEN : 0));
+	res = isc_tcp_recv_buf(t, tail, pad + (digest ? ISC_DIGEST_LEN : 0));
 	if (res)
 		return res;
 	if (digest) {
@@ -258,15 +275,15 @@ static int isc_tcp_rx_pdu(struct isc_conn *conn, struct isc_tcp *t)
 
 	rx->data_digest_bad = false;
 	rx->failed = false;
-	res = isc_tcp_recv_buf(t->sock, rx->bhs, ISC_BHS_LEN);
+	res = isc_tcp_recv_buf(t, rx->bhs, ISC_BHS_LEN);
 	if (res)
 		return res;
 	ahs_len = isc_bhs_ahs_bytes(rx->bhs);
-	res = isc_tcp_recv_buf(t->sock, rx->ahs, ahs_len);
+	res = isc_tcp_recv_buf(t, rx->ahs, ahs_len);
 	if (res)
 		return res;
 	if (conn->p.header_digest == ISC_DIGEST_CRC32C) {
-		res = isc_tcp_recv_buf(t->sock, digest, sizeof(digest));
+		res = isc_tcp_recv_buf(t, digest, sizeof(digest));
 		if (res)
 			return res;
 		crc = isc_crc32c(ISC_CRC32C_SEED, rx->bhs, ISC_BHS_LEN);
@@ -314,6 +331,7 @@ static int isc_tcp_rx_thread(void *arg)
 	do {
 		res = isc_tcp_rx_pdu(conn, t);
 	} while (!res);
+	isc_tcp_tx_push(t);
 	if (res != -ECONNRESET && !conn->logged_out)
 		pr_info("%s: connection ends: %d\n", conn->sess->initiator, res);
 	isc_tcp_drain(conn, t);
@@ -454,7 +472,7 @@ static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
  * PDU; the header and tail are in t->txb already.
  */
 static int isc_tcp_send_sg_copy(struct isc_tcp *t, const struct isc_tx_pdu *pdu,
-				u32 hlen, u32 tlen)
+				u32 hlen, u32 tlen, bool hold)
 {
 	struct isc_tcp_txbuf *b = t->txb;
 	struct bio_vec *bv = t->tx_bv;
@@ -479,7 +497,7 @@ static int isc_tcp_send_sg_copy(struct isc_tcp *t, const struct isc_tx_pdu *pdu,
 				      offset_in_page(b->tail));
 			len += tlen;
 		}
-		msg.msg_flags = MSG_NOSIGNAL | (left ? MSG_MORE : 0);
+		msg.msg_flags = MSG_NOSIGNAL | (left || hold ? MSG_MORE : 0);
 		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, len);
 		res = isc_tcp_send(t->sock, &msg, len);
 		if (res || !left)
@@ -496,9 +514,18 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 	u8 *hdr = t->txb->hdr, *tail = t->txb->tail;
 	u32 len = pdu->data_len, hlen = ISC_BHS_LEN, tlen = isc_pad_len(len);
 	struct ubuf_info *uarg;
+	bool hold;
 	u32 crc;
 	int res;
 
+	/*
+	 * The receive thread holds back what it sends while more requests
+	 * wait to be read (isc_tcp_recv() pushes): their responses then
+	 * share segments, and the initiator's wakeups.
+	 */
+	hold = current == t->rx_thread;
+	if (hold)
+		t->tx_held = true;
 	memcpy(hdr, pdu->bhs, ISC_BHS_LEN);
 	if (conn->p.header_digest == ISC_DIGEST_CRC32C) {
 		isc_put_digest(isc_digest(hdr, ISC_BHS_LEN), hdr + hlen);
@@ -518,19 +545,19 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 
 	uarg = len && pdu->sg ? isc_tcp_zc_arm(conn, pdu) : NULL;
 	if (len && pdu->sg && !uarg)
-		return isc_tcp_send_sg_copy(t, pdu, hlen, tlen);
+		return isc_tcp_send_sg_copy(t, pdu, hlen, tlen, hold);
 
-	res = isc_tcp_send_buf(sock, hdr, hlen, len);
+	res = isc_tcp_send_buf(sock, hdr, hlen, len || hold);
 	if (res || !len)
 		return res;
 	if (pdu->sg)
-		res = isc_tcp_send_sg(sock, pdu->sg, pdu->sg_off, len, tlen,
-				      uarg);
+		res = isc_tcp_send_sg(sock, pdu->sg, pdu->sg_off, len,
+				      tlen || hold, uarg);
 	else
-		res = isc_tcp_send_buf(sock, pdu->buf, len, tlen);
+		res = isc_tcp_send_buf(sock, pdu->buf, len, tlen || hold);
 	if (res || !tlen)
 		return res;
-	return isc_tcp_send_buf(sock, tail, tlen, false);
+	return isc_tcp_send_buf(sock, tail, tlen, hold);
 }
 
 /* ---- the connection ---- */
