@@ -261,6 +261,7 @@ void scst_unregister_session(struct scst_session *sess);
 void *scst_sess_get_priv(struct scst_session *sess);
 const char *scst_sess_get_initiator_name(struct scst_session *sess);
 struct scst_tgt *scst_sess_get_tgt(struct scst_session *sess);
+unsigned int scst_sess_get_max_cmds(struct scst_session *sess);
 
 int scst_register_dev_driver(const struct scst_dev_type *devt);
 void scst_unregister_dev_driver(const struct scst_dev_type *devt);

@@ -182,6 +182,52 @@ static void scst_acg_changed(u8 cmd, struct scst_acg *acg,
 }
 
 /*
+ * The commands @sess may have in the core without any getting TASK SET
+ * FULL: the smallest max_tgt_dev_commands of its LUNs, since they may all
+ * go to one LUN. scst_mutex held.
+ */
+static void scst_sess_update_max_cmds(struct scst_session *sess)
+{
+	struct scst_tgt_dev *tgt_dev;
+	unsigned int max = 0, m;
+
+	lockdep_assert_held(&scst_mutex);
+	list_for_each_entry(tgt_dev, &sess->tgt_dev_list, sess_list) {
+		m = READ_ONCE(tgt_dev->dev->max_tgt_dev_cmds);
+		if (m && (!max || m < max))
+			max = m;
+	}
+	WRITE_ONCE(sess->max_cmds, max);
+}
+
+/* @dev's max_tgt_dev_commands changed; scst_mutex held. */
+void scst_dev_max_cmds_changed(struct scst_device *dev)
+{
+	struct scst_tgt_dev *tgt_dev;
+
+	lockdep_assert_held(&scst_mutex);
+	list_for_each_entry(tgt_dev, &dev->tgt_devs, dev_list)
+		scst_sess_update_max_cmds(tgt_dev->sess);
+}
+
+/**
+ * scst_sess_get_max_cmds() - how many commands @sess may have in the core
+ * @sess: the session
+ *
+ * Commands count from scst_rx_cmd() until xmit_response() is called. A
+ * driver that keeps its initiator to this many (e.g. iSCSI's CmdSN
+ * window) never sees TASK SET FULL. It changes with the LUNs of the
+ * session and their devices' max_tgt_dev_commands; any context.
+ *
+ * Return: the number, or 0 for no limit.
+ */
+unsigned int scst_sess_get_max_cmds(struct scst_session *sess)
+{
+	return READ_ONCE(sess->max_cmds);
+}
+EXPORT_SYMBOL_GPL(scst_sess_get_max_cmds);
+
+/*
  * Give @sess a view of @acg_dev: a tgt_dev published in the session's LUN
  * table. The data path finds it there under RCU.
  */
@@ -214,6 +260,7 @@ static int scst_tgt_dev_create(struct scst_session *sess,
 		goto out_detach;
 	list_add_tail(&tgt_dev->sess_list, &sess->tgt_dev_list);
 	list_add_tail_rcu(&tgt_dev->dev_list, &dev->tgt_devs);
+	scst_sess_update_max_cmds(sess);
 	return 0;
 
 out_detach:
@@ -235,6 +282,7 @@ static void scst_tgt_dev_destroy(struct scst_tgt_dev *tgt_dev)
 	xa_erase(&tgt_dev->sess->tgt_devs, tgt_dev->lun);
 	list_del(&tgt_dev->sess_list);
 	list_del_rcu(&tgt_dev->dev_list);
+	scst_sess_update_max_cmds(tgt_dev->sess);
 
 	tgt_dev->released = &released;
 	if (!refcount_dec_and_test(&tgt_dev->refcnt))

@@ -124,6 +124,8 @@ struct scst_session {
 	struct list_head list;			/* tgt->sessions */
 	struct xarray tgt_devs;			/* LUN -> scst_tgt_dev, RCU */
 	struct list_head tgt_dev_list;		/* all tgt_devs, scst_mutex */
+	/* commands it may have in the core, 0: no limit (see scst_main.c) */
+	unsigned int max_cmds;
 
 	spinlock_t cmd_lock;			/* protects cmd_list */
 	struct list_head cmd_list;		/* every live command */
@@ -153,6 +155,8 @@ struct scst_tgt_dev {
 	struct list_head ua_list;
 	unsigned int ua_count;
 	refcount_t refcnt;			/* commands + 1 for the table */
+	atomic_t cmd_count;			/* commands counted against */
+						/* dev->max_tgt_dev_cmds */
 	struct completion *released;
 	struct rcu_head rcu;
 	void *dh_priv;
@@ -192,6 +196,12 @@ struct scst_device {
 	u64 pr_seq;				/* last APTPL save number */
 
 	struct scst_dg __rcu *dg;		/* ALUA device group, scst_alua.c */
+
+	/*
+	 * Commands one I_T nexus may have on the device between their
+	 * arrival and their response; more get TASK SET FULL. 0: no limit.
+	 */
+	unsigned int max_tgt_dev_cmds;
 
 	struct kobject kobj;			/* devices/<name> */
 	struct completion kobj_released;
@@ -274,6 +284,7 @@ struct scst_cmd {
 
 #define SCST_CMDF_ABORTED	0	/* a TMF aborted it */
 #define SCST_CMDF_DONE		1	/* status set, skip execution */
+#define SCST_CMDF_COUNTED	2	/* in tgt_dev->cmd_count */
 
 struct scst_mgmt_cmd {
 	struct scst_session *sess;
@@ -297,6 +308,7 @@ struct scst_mgmt_cmd {
 struct scst_tgt_driver *scst_find_tgt_driver(const char *name);
 struct scst_dev_driver *scst_find_dev_driver(const char *name);
 struct scst_device *__scst_find_device(const char *name);
+void scst_dev_max_cmds_changed(struct scst_device *dev);
 struct scst_tgt *__scst_find_target(struct scst_tgt_driver *drv,
 				    const char *name);
 struct scst_acg *scst_find_acg(struct scst_tgt *tgt, const char *name);

@@ -1852,8 +1852,47 @@ static ssize_t scst_dev_read_only_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", scst_to_dev(kobj)->lu.read_only ? 1 : 0);
 }
 
+static ssize_t scst_dev_max_cmds_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(scst_to_dev(kobj)->max_tgt_dev_cmds));
+}
+
+/*
+ * Commands of one I_T nexus the device takes at once; more get TASK SET
+ * FULL, unless the target driver keeps its initiators below it (iSCSI's
+ * CmdSN window does). 0: no limit. Not saved in the configuration.
+ */
+static ssize_t scst_dev_max_cmds_store(struct kobject *kobj,
+				       struct kobj_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct scst_device *dev = scst_to_dev(kobj);
+	unsigned int val;
+	int res;
+
+	res = kstrtouint(buf, 0, &val);
+	if (res)
+		return res;
+	res = scst_sysfs_lock();
+	if (res)
+		return res;
+	if (__scst_find_device(dev->name) == dev) {
+		WRITE_ONCE(dev->max_tgt_dev_cmds, val);
+		scst_dev_max_cmds_changed(dev);
+	} else {
+		res = -ENODEV;
+	}
+	mutex_unlock(&scst_mutex);
+	return res ?: count;
+}
+
 static struct kobj_attribute scst_dev_type_attr =
 	__ATTR(type, 0444, scst_dev_type_show, NULL);
+static struct kobj_attribute scst_dev_max_cmds_attr =
+	__ATTR(max_tgt_dev_commands, 0644, scst_dev_max_cmds_show,
+	       scst_dev_max_cmds_store);
 static struct kobj_attribute scst_dev_size_attr =
 	__ATTR(size, 0444, scst_dev_size_show, NULL);
 static struct kobj_attribute scst_dev_blocksize_attr =
@@ -1866,6 +1905,7 @@ static struct attribute *scst_dev_attrs[] = {
 	&scst_dev_size_attr.attr,
 	&scst_dev_blocksize_attr.attr,
 	&scst_dev_read_only_attr.attr,
+	&scst_dev_max_cmds_attr.attr,
 	NULL
 };
 

@@ -38,6 +38,34 @@ int scst_active_cmd_count(void)
 	return clamp_t(long, n, 0, INT_MAX);
 }
 
+/*
+ * Count @cmd against its device's max_tgt_dev_commands (SCST's name):
+ * over it, the command ends with TASK SET FULL (SAM-5 5.3.1). Counted
+ * until xmit_response(): the device is done with it then.
+ */
+static void scst_cmd_limit(struct scst_cmd *cmd)
+{
+	unsigned int max = READ_ONCE(cmd->dev->max_tgt_dev_cmds);
+	atomic_t *count = &cmd->tgt_dev->cmd_count;
+
+	if (!max)
+		return;
+	if (atomic_inc_return(count) > max) {
+		atomic_dec(count);
+		cmd->status = SCST_STATUS_TASK_SET_FULL;
+		set_bit(SCST_CMDF_DONE, &cmd->flags);
+		return;
+	}
+	set_bit(SCST_CMDF_COUNTED, &cmd->flags);
+}
+
+static void scst_cmd_unlimit(struct scst_cmd *cmd)
+{
+	if (test_bit(SCST_CMDF_COUNTED, &cmd->flags) &&
+	    test_and_clear_bit(SCST_CMDF_COUNTED, &cmd->flags))
+		atomic_dec(&cmd->tgt_dev->cmd_count);
+}
+
 /* ---- Unit Attentions ---- */
 
 void scst_ua_add(struct scst_tgt_dev *tgt_dev, u16 aq)
@@ -387,8 +415,10 @@ static void scst_free_cmd(struct scst_cmd *cmd)
 	mcmd = cmd->mcmd;
 
 	scst_free_buffer(cmd);
-	if (cmd->tgt_dev)
+	if (cmd->tgt_dev) {
+		scst_cmd_unlimit(cmd);
 		scst_tgt_dev_put(cmd->tgt_dev);
+	}
 	/* Either may reuse @cmd at once: nothing below touches it. */
 	if (cmd->internal_done)
 		cmd->internal_done(cmd);
@@ -672,6 +702,8 @@ static void scst_init_cmd(struct scst_cmd *cmd)
 	}
 	scst_cmd_check_access(cmd);
 	cmd->ci.nblocks = nblocks;
+	if (!test_bit(SCST_CMDF_DONE, &cmd->flags))
+		scst_cmd_limit(cmd);
 }
 
 /* Copy an emulated response into the command's buffer. */
@@ -971,6 +1003,7 @@ void scst_process_cmd(struct scst_cmd *cmd, enum scst_exec_context ctx)
 				return;
 			}
 			cmd->state = SCST_CMD_STATE_XMIT_WAIT;
+			scst_cmd_unlimit(cmd);
 			res = tgtt->xmit_response(cmd);
 			if (res == SCST_TGT_RES_SUCCESS)
 				return;		/* scst_tgt_cmd_done() finishes */
