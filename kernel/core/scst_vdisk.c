@@ -67,6 +67,7 @@
 #include <linux/sysfs.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 
 #include "scst_compat.h"
@@ -158,6 +159,8 @@ struct vdisk_handler {
  * @lbprz:	deallocated blocks read back as zeroes (set by ops->open)
  * @removable:	removable=: RMB bit of INQUIRY
  * @zero_read:	zero_read=: nullio reads return zeroes
+ * @delay_ms:	nullio completes its medium access commands this late, a
+ *		test aid for a slow or stuck backend (sysfs only)
  * @usn_set:	usn= was given
  * @usn:	unit serial number
  * @resize_mutex: serialises resync_size
@@ -188,6 +191,7 @@ struct vdisk_dev {
 	bool lbprz;
 	bool removable;
 	bool zero_read;
+	unsigned int delay_ms;
 	bool usn_set;
 	char usn[VDISK_USN_LEN + 1];
 	struct mutex resize_mutex;	/* serialises resync_size */
@@ -1193,6 +1197,37 @@ static enum scst_exec_res vdisk_exec(struct scst_cmd *cmd)
 	return SCST_EXEC_COMPLETED;
 }
 
+/* nullio's delay_ms: the completions it holds back. */
+static struct workqueue_struct *vdisk_delay_wq;
+
+struct vdisk_delayed {
+	struct delayed_work work;
+	struct scst_cmd *cmd;
+};
+
+static void vdisk_delayed_done(struct work_struct *work)
+{
+	struct vdisk_delayed *d = container_of(to_delayed_work(work),
+					       struct vdisk_delayed, work);
+
+	scst_cmd_exec_done(d->cmd);
+	kfree(d);
+}
+
+/* Complete @cmd, @ms later when that is possible. */
+static void vdisk_nullio_done(struct scst_cmd *cmd, unsigned int ms)
+{
+	struct vdisk_delayed *d = ms ? kmalloc(sizeof(*d), GFP_ATOMIC) : NULL;
+
+	if (!d) {
+		scst_cmd_exec_done(cmd);
+		return;
+	}
+	d->cmd = cmd;
+	INIT_DELAYED_WORK(&d->work, vdisk_delayed_done);
+	queue_delayed_work(vdisk_delay_wq, &d->work, msecs_to_jiffies(ms));
+}
+
 /* The benchmark backend: no lock, no allocation, no backing store. */
 static enum scst_exec_res vdisk_nullio_exec(struct scst_cmd *cmd)
 {
@@ -1229,7 +1264,7 @@ static enum scst_exec_res vdisk_nullio_exec(struct scst_cmd *cmd)
 	default:
 		return SCST_EXEC_NOT_HANDLED;
 	}
-	scst_cmd_exec_done(cmd);
+	vdisk_nullio_done(cmd, READ_ONCE(vdisk_cmd_vd(cmd)->delay_ms));
 	return SCST_EXEC_COMPLETED;
 }
 
@@ -1662,6 +1697,32 @@ static ssize_t vdisk_resync_size_store(struct kobject *kobj,
 	return res ?: count;
 }
 
+static ssize_t vdisk_delay_ms_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vdisk_kobj_vd(kobj)->delay_ms));
+}
+
+/*
+ * A test aid, not a configuration key: nullio completes READ, WRITE,
+ * VERIFY, WRITE SAME and SYNCHRONIZE CACHE delay_ms milliseconds late,
+ * to make a slow or stuck backend (the window and RspTimeout tests).
+ */
+static ssize_t vdisk_delay_ms_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	unsigned int val;
+	int res = kstrtouint(buf, 0, &val);
+
+	if (res)
+		return res;
+	if (val > 600000)
+		return -ERANGE;
+	WRITE_ONCE(vdisk_kobj_vd(kobj)->delay_ms, val);
+	return count;
+}
+
 static struct kobj_attribute vdisk_filename_attr =
 	__ATTR(filename, 0444, vdisk_filename_show, NULL);
 static struct kobj_attribute vdisk_blocksize_attr =
@@ -1676,6 +1737,8 @@ static struct kobj_attribute vdisk_usn_attr =
 	__ATTR(usn, 0444, vdisk_usn_show, NULL);
 static struct kobj_attribute vdisk_resync_size_attr =
 	__ATTR(resync_size, 0200, NULL, vdisk_resync_size_store);
+static struct kobj_attribute vdisk_delay_ms_attr =
+	__ATTR(delay_ms, 0644, vdisk_delay_ms_show, vdisk_delay_ms_store);
 
 static const struct attribute *const vdisk_nullio_attrs[] = {
 	&vdisk_blocksize_attr.attr,
@@ -1685,6 +1748,7 @@ static const struct attribute *const vdisk_nullio_attrs[] = {
 	&vdisk_removable_attr.kattr.attr,
 	&vdisk_zero_read_attr.kattr.attr,
 	&vdisk_usn_attr.attr,
+	&vdisk_delay_ms_attr.attr,
 	&scst_dev_mode_saved_attr.attr,
 	NULL
 };
@@ -1831,6 +1895,9 @@ static int __init vdisk_init(void)
 	unsigned int i;
 	int res;
 
+	vdisk_delay_wq = alloc_workqueue("scst_vdisk_delay", 0, 0);
+	if (!vdisk_delay_wq)
+		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(vdisk_handlers); i++) {
 		res = scst_register_dev_driver(&vdisk_handlers[i]->devt);
 		if (res)
@@ -1841,6 +1908,7 @@ static int __init vdisk_init(void)
 out_unreg:
 	while (i--)
 		scst_unregister_dev_driver(&vdisk_handlers[i]->devt);
+	destroy_workqueue(vdisk_delay_wq);
 	return res;
 }
 
@@ -1857,6 +1925,8 @@ static void __exit vdisk_exit(void)
 
 	for (i = ARRAY_SIZE(vdisk_handlers); i--;)
 		scst_unregister_dev_driver(&vdisk_handlers[i]->devt);
+	/* No device is left, so no command: nothing is queued anymore. */
+	destroy_workqueue(vdisk_delay_wq);
 }
 
 module_init(vdisk_init);
