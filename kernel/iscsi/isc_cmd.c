@@ -79,6 +79,46 @@ static void isc_task_unlist(struct isc_task *task)
 		isc_conn_task_put(task);
 }
 
+/* @task is the backend's now: RspTimeout counts from here. */
+static void isc_task_run(struct isc_task *task)
+{
+	struct isc_conn *conn = task->conn;
+	bool first;
+
+	spin_lock(&conn->task_lock);
+	first = list_empty(&conn->run_list);
+	task->run_since = jiffies;
+	list_move_tail(&task->run_entry, &conn->run_list);
+	spin_unlock(&conn->task_lock);
+	if (first)
+		isc_conn_watch_run(conn, task->run_since);
+}
+
+static void isc_task_unrun(struct isc_task *task)
+{
+	struct isc_conn *conn = task->conn;
+
+	/* Only the task's own, sequential, steps change its entry. */
+	if (list_empty(&task->run_entry))
+		return;
+	spin_lock(&conn->task_lock);
+	list_del_init(&task->run_entry);
+	spin_unlock(&conn->task_lock);
+}
+
+/*
+ * @task no longer counts against the CmdSN window; @rsp_follows: its
+ * response, with the new window, goes out next.
+ */
+static void isc_task_end(struct isc_task *task, bool rsp_follows)
+{
+	isc_task_unrun(task);
+	if (task->counted) {
+		task->counted = false;
+		isc_session_cmd_end(task->conn->sess, rsp_follows);
+	}
+}
+
 /*
  * The R2Ts that may go out now (conn->task_lock held): one per burst of
  * MaxBurstLength, at most MaxOutstandingR2T outstanding.
@@ -162,6 +202,7 @@ static enum scst_queue_type isc_queue_type(u8 attr)
 static void isc_task_submit(struct isc_task *task)
 {
 	task->state = ISC_TASK_QUEUED;
+	isc_task_run(task);
 	/*
 	 * The receive thread runs the command as far as it goes without
 	 * waiting for a device: a quick one (nullio, emulated) up to its
@@ -182,7 +223,8 @@ static int isc_rx_reject(struct isc_conn *conn, struct isc_rx_pdu *rx,
 	return res;
 }
 
-int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
+static int isc_cmd_new(struct isc_conn *conn, struct isc_rx_pdu *rx,
+		       struct isc_task **started)
 {
 	const struct isc_pdu_info *pi = &rx->pi;
 	const struct isc_scsi_cmd *hdr = (const void *)rx->bhs;
@@ -218,6 +260,7 @@ int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 	if (!task)
 		return -ENOMEM;
 	memset(task, 0, offsetof(struct isc_task, cmd_mem));
+	INIT_LIST_HEAD(&task->run_entry);
 	task->conn = conn;
 	refcount_set(&task->ref, 1);
 	task->itt = pi->itt;
@@ -259,6 +302,8 @@ int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 		}
 	}
 
+	task->counted = true;
+	*started = task;
 	cmd = isc_task_cmd(task);
 	scst_rx_cmd_prealloced(cmd, conn->sess->scst_sess, hdr->lun,
 			       sizeof(hdr->lun), cdb, cdb_len);
@@ -287,6 +332,17 @@ int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 
 out_free:
 	conn->ops->free_task(task);
+	return res;
+}
+
+int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
+{
+	struct isc_task *task = NULL;
+	int res = isc_cmd_new(conn, rx, &task);
+
+	/* Not for the core after all: its place in the window is free. */
+	if (!task)
+		isc_session_cmd_end(conn->sess, false);
 	return res;
 }
 
@@ -392,9 +448,11 @@ int isc_data_out_done(struct isc_conn *conn, struct isc_rx_pdu *rx)
 	spin_unlock(&conn->task_lock);
 
 	isc_send_r2ts(conn, &b);
-	if (complete)
+	if (complete) {
+		isc_task_run(task);
 		scst_rx_data(isc_task_cmd(task), isc_task_rx_status(task),
 			     SCST_CONTEXT_DIRECT_QUICK);
+	}
 	return 0;
 }
 
@@ -415,6 +473,9 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 	task->data_since = jiffies;
 	task->ttt = isc_ttt_alloc(&conn->next_ttt, &conn->ttt_span);
 	complete = isc_task_data_step(task, &b);
+	/* Waiting for the initiator is not the backend's time. */
+	if (!complete)
+		list_del_init(&task->run_entry);
 	spin_unlock(&conn->task_lock);
 
 	isc_send_r2ts(conn, &b);
@@ -485,6 +546,20 @@ bool isc_conn_oldest_data_wait(struct isc_conn *conn, unsigned long *since)
 	return found;
 }
 
+/* When the oldest task the backend has got it, in *@since; false: none. */
+bool isc_conn_oldest_run(struct isc_conn *conn, unsigned long *since)
+{
+	struct isc_task *task;
+
+	spin_lock(&conn->task_lock);
+	task = list_first_entry_or_null(&conn->run_list, struct isc_task,
+					run_entry);
+	if (task)
+		*since = task->run_since;
+	spin_unlock(&conn->task_lock);
+	return task;
+}
+
 /* ---- responses ---- */
 
 static void isc_send_status(struct isc_task *task, struct scst_cmd *cmd)
@@ -512,6 +587,8 @@ static void isc_send_status(struct isc_task *task, struct scst_cmd *cmd)
 	sense_len = min_t(unsigned int, sense_len, SCST_SENSE_BUFFERSIZE);
 	/* Status goes with the data unless sense data needs a Response. */
 	in_data = resp_len && status == SCST_STATUS_GOOD && !sense_len;
+	if (status == SCST_STATUS_BUSY || status == SCST_STATUS_TASK_SET_FULL)
+		atomic_inc(&conn->sess->busy_rsps);
 
 	mutex_lock(&conn->tx_mutex);
 	while (off < resp_len) {
@@ -592,10 +669,13 @@ int isc_xmit_response(struct scst_cmd *cmd)
 {
 	struct isc_task *task = scst_cmd_get_tgt_priv(cmd);
 
+	bool aborted = scst_cmd_aborted(cmd);
+
 	isc_task_unlist(task);
+	isc_task_end(task, !aborted);
 	refcount_set(&task->tx_ref, 1);
 	/* An aborted task gets no response (RFC 7143 4.2.3.4). */
-	if (!scst_cmd_aborted(cmd))
+	if (!aborted)
 		isc_send_status(task, cmd);
 	isc_task_tx_put(task);
 	return SCST_TGT_RES_SUCCESS;
@@ -606,6 +686,9 @@ void isc_on_free_cmd(struct scst_cmd *cmd)
 	struct isc_task *task = scst_cmd_get_tgt_priv(cmd);
 
 	isc_task_unlist(task);
+	/* After xmit_response() (then in any context), or instead of it. */
+	if (task->counted || !list_empty(&task->run_entry))
+		isc_task_end(task, false);
 	isc_conn_task_put(task);
 }
 

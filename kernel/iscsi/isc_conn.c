@@ -118,6 +118,24 @@ static void isc_conn_ctl_work(struct work_struct *work)
 		if (!isc_conn_send(conn, &pdu, false))
 			WRITE_ONCE(conn->ping_sent, jiffies);
 	}
+	if (test_and_clear_bit(ISC_CONN_WINDOW_SEND, &conn->flags)) {
+		memset(&pdu, 0, sizeof(pdu));
+		/* No ping: ITT and TTT reserved, no answer, no StatSN. */
+		isc_build_nop_in(pdu.bhs, ISC_RSVD_TAG, ISC_RSVD_TAG, 0, 0,
+				 &sn);
+		isc_conn_send(conn, &pdu, false);
+	}
+}
+
+/*
+ * Send the current window in a NOP-In (RFC 7143 11.19): a command left
+ * without a response, e.g. aborted, while the window was closed. Any
+ * context.
+ */
+void isc_conn_reopen_window(struct isc_conn *conn)
+{
+	set_bit(ISC_CONN_WINDOW_SEND, &conn->flags);
+	queue_work(system_wq, &conn->ctl_work);
 }
 
 static unsigned long isc_conn_param_jiffies(struct isc_conn *conn,
@@ -154,8 +172,9 @@ static void isc_conn_ping(struct isc_conn *conn, unsigned long now)
 /*
  * The deadlines of a connection: an idle initiator gets a ping, a ping
  * without an answer, write data that does not come, a send that does
- * not end and a logout that does not happen end the connection (ERL 0:
- * the session goes with it, its commands are aborted). Runs when the
+ * not end, a command the backend does not finish and a logout that does
+ * not happen end the connection (ERL 0: the session goes with it, its
+ * commands are aborted, a stuck one once it ends). Runs when the
  * next deadline is due, and at least once per RspTimeout, the longest a
  * command or a send that begins meanwhile may take.
  */
@@ -176,6 +195,10 @@ static void isc_conn_watchdog(struct work_struct *work)
 	if (!why && isc_conn_oldest_data_wait(conn, &t) &&
 	    isc_due(now, t + rsp_timeout, &next))
 		why = "no write data for RspTimeout";
+	/* ERL 0 cannot give up on one command: the session goes. */
+	if (!why && isc_conn_oldest_run(conn, &t) &&
+	    isc_due(now, t + rsp_timeout, &next))
+		why = "a command not done within RspTimeout";
 	if (!why && test_bit(ISC_CONN_LOGOUT_DUE, &conn->flags) &&
 	    isc_due(now, READ_ONCE(conn->logout_by), &next))
 		why = logged_out ? "not closed after the logout" :
@@ -196,6 +219,21 @@ static void isc_conn_watchdog(struct work_struct *work)
 		return;
 	}
 	queue_delayed_work(system_wq, &conn->watchdog, next - now);
+}
+
+/*
+ * A command went to the backend at @since while none was there: the
+ * watchdog looks by @since + RspTimeout. It does anyway, unless RspTimeout
+ * was lowered while it slept.
+ */
+void isc_conn_watch_run(struct isc_conn *conn, unsigned long since)
+{
+	unsigned long due = since + isc_conn_param_jiffies(conn, ISC_TP_RSP_TIMEOUT);
+	struct timer_list *t = &conn->watchdog.timer;
+
+	if (timer_pending(t) && time_after(READ_ONCE(t->expires), due))
+		mod_delayed_work(system_wq, &conn->watchdog,
+				 time_after(due, jiffies) ? due - jiffies : 0);
 }
 
 void isc_conn_init_liveness(struct isc_conn *conn)

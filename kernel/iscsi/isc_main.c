@@ -413,6 +413,74 @@ static bool isc_is_target_enabled(struct scst_tgt *scst_tgt)
 	return READ_ONCE(tgt->enabled);
 }
 
+/* ---- session attributes: the CmdSN window at work ---- */
+
+static struct isc_session *isc_kobj_sess(struct kobject *kobj)
+{
+	struct scst_session *scst_sess = scst_kobj_to_sess(kobj);
+
+	return scst_sess ? scst_sess_get_priv(scst_sess) : NULL;
+}
+
+/* Commands received and not yet answered (or aborted). */
+static ssize_t isc_sess_commands_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	struct isc_session *sess = isc_kobj_sess(kobj);
+
+	return sess ? sysfs_emit(buf, "%u\n", READ_ONCE(sess->nr_cmds)) :
+		      -ENOENT;
+}
+
+/* The most commands the session has had in the target at once. */
+static ssize_t isc_sess_commands_peak_show(struct kobject *kobj,
+					   struct kobj_attribute *attr,
+					   char *buf)
+{
+	struct isc_session *sess = isc_kobj_sess(kobj);
+
+	return sess ? sysfs_emit(buf, "%u\n",
+				 READ_ONCE(sess->nr_cmds_peak)) : -ENOENT;
+}
+
+/* Times the window closed: MaxCmdSN = ExpCmdSN - 1 was sent. */
+static ssize_t isc_sess_window_closed_show(struct kobject *kobj,
+					   struct kobj_attribute *attr,
+					   char *buf)
+{
+	struct isc_session *sess = isc_kobj_sess(kobj);
+
+	return sess ? sysfs_emit(buf, "%u\n",
+				 READ_ONCE(sess->windows_closed)) : -ENOENT;
+}
+
+/* Responses with status BUSY or TASK SET FULL. */
+static ssize_t isc_sess_busy_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	struct isc_session *sess = isc_kobj_sess(kobj);
+
+	return sess ? sysfs_emit(buf, "%d\n", atomic_read(&sess->busy_rsps)) :
+		      -ENOENT;
+}
+
+static struct kobj_attribute isc_sess_commands_attr =
+	__ATTR(commands, 0444, isc_sess_commands_show, NULL);
+static struct kobj_attribute isc_sess_commands_peak_attr =
+	__ATTR(commands_peak, 0444, isc_sess_commands_peak_show, NULL);
+static struct kobj_attribute isc_sess_window_closed_attr =
+	__ATTR(window_closed, 0444, isc_sess_window_closed_show, NULL);
+static struct kobj_attribute isc_sess_busy_attr =
+	__ATTR(busy_responses, 0444, isc_sess_busy_show, NULL);
+
+static const struct attribute *const isc_sess_attrs[] = {
+	&isc_sess_commands_attr.attr,
+	&isc_sess_commands_peak_attr.attr,
+	&isc_sess_window_closed_attr.attr,
+	&isc_sess_busy_attr.attr,
+	NULL
+};
+
 const struct scst_tgt_template isc_tgtt = {
 	.name			= ISC_DRIVER_NAME,
 	.owner			= THIS_MODULE,
@@ -425,6 +493,7 @@ const struct scst_tgt_template isc_tgtt = {
 	.enable_target		= isc_enable_target,
 	.is_target_enabled	= isc_is_target_enabled,
 	.tgt_attrs		= isc_tgt_attrs,
+	.sess_attrs		= isc_sess_attrs,
 	.drv_mv_attrs		= isc_drv_mv_attrs,
 	.tgt_mv_attrs		= isc_tgt_mv_attrs,
 	.mgmt_help		=

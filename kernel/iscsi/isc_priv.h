@@ -90,10 +90,22 @@ struct isc_session {
 	char *initiator;
 	u64 isid;
 	u16 tsih;
-	u32 queue_depth;		/* commands the window admits */
+	u32 queue_depth;		/* QueuedCommands: the most admitted */
 
-	spinlock_t sn_lock;		/* exp_cmdsn */
+	/*
+	 * The CmdSN window (isc_session.c) admits no more commands than the
+	 * core takes: MaxCmdSN only moves on while the commands in the core
+	 * plus the CmdSNs granted and not yet received stay within
+	 * scst_sess_get_max_cmds() and QueuedCommands.
+	 */
+	spinlock_t sn_lock;		/* the fields below */
 	u32 exp_cmdsn;
+	u32 max_cmdsn;			/* the highest MaxCmdSN granted */
+	u32 nr_cmds;			/* commands received, no response yet */
+	u32 nr_cmds_peak;		/* the most nr_cmds has been */
+	bool window_shut;		/* the last MaxCmdSN sent closed it */
+	u32 windows_closed;		/* times it closed */
+	atomic_t busy_rsps;		/* BUSY or TASK SET FULL responses */
 
 	struct isc_conn *conn;
 	bool keep_tsih;			/* a reinstating session took it */
@@ -178,6 +190,12 @@ struct isc_conn {
 
 	spinlock_t task_lock;
 	struct xarray tasks;		/* ITT -> isc_task with data pending */
+	/*
+	 * Tasks the backend has, oldest first, for RspTimeout: from their
+	 * submission to their response, except while waiting for write
+	 * data. Under task_lock.
+	 */
+	struct list_head run_list;
 	u32 next_ttt;			/* under task_lock */
 	u32 ttt_span;			/* TTTs issued, up to ISC_TTT_SPAN */
 	bool closing;			/* no more tasks, under task_lock */
@@ -205,6 +223,7 @@ enum {
 	ISC_CONN_PING_SEND,		/* ctl_work: send a ping */
 	ISC_CONN_LOGOUT_SEND,		/* ctl_work: send an Async logout request */
 	ISC_CONN_LOGOUT_DUE,		/* closed unless gone by logout_by */
+	ISC_CONN_WINDOW_SEND,		/* ctl_work: a NOP-In reopens the window */
 };
 
 /* ---- tasks ---- */
@@ -239,6 +258,9 @@ struct isc_task {
 	u32 ttt;
 	u32 datasn_in;		/* Data-In PDUs sent */
 	unsigned long data_since;	/* jiffies: DATA_WAIT, last progress */
+	bool counted;		/* in sess->nr_cmds */
+	struct list_head run_entry;	/* conn->run_list, or empty */
+	unsigned long run_since;	/* jiffies: on run_list since */
 	/*
 	 * Holds on the response's buffer: xmit_response()'s own and the
 	 * transport's while it still sends from the pages. The core gets
@@ -282,6 +304,7 @@ void isc_session_destroy(struct isc_session *sess);
 bool isc_session_cmdsn_rx(struct isc_session *sess,
 			  const struct isc_pdu_info *pi);
 bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn);
+void isc_session_cmd_end(struct isc_session *sess, bool rsp_follows);
 void isc_fill_sn(struct isc_conn *conn, struct isc_sn *sn, bool new_statsn);
 
 /* isc_conn.c */
@@ -289,6 +312,8 @@ void isc_conn_init_liveness(struct isc_conn *conn);
 void isc_conn_start_liveness(struct isc_conn *conn);
 void isc_conn_fail(struct isc_conn *conn, const char *why);
 void isc_conn_request_logout(struct isc_conn *conn, u16 secs);
+void isc_conn_reopen_window(struct isc_conn *conn);
+void isc_conn_watch_run(struct isc_conn *conn, unsigned long since);
 int isc_conn_rx_hdr(struct isc_conn *conn, struct isc_rx_pdu *rx);
 int isc_conn_rx_done(struct isc_conn *conn, struct isc_rx_pdu *rx);
 void isc_conn_closed(struct isc_conn *conn);
@@ -310,6 +335,7 @@ int isc_data_out_done(struct isc_conn *conn, struct isc_rx_pdu *rx);
 int isc_tmf_rx(struct isc_conn *conn, struct isc_rx_pdu *rx);
 void isc_conn_abort_tasks(struct isc_conn *conn);
 bool isc_conn_oldest_data_wait(struct isc_conn *conn, unsigned long *since);
+bool isc_conn_oldest_run(struct isc_conn *conn, unsigned long *since);
 int isc_rdy_to_xfer(struct scst_cmd *cmd);
 int isc_xmit_response(struct scst_cmd *cmd);
 void isc_task_tx_hold(struct isc_task *task);

@@ -155,6 +155,11 @@ int isc_session_conn_add(const char *target, struct isc_conn_args *a,
 	}
 	sess->isid = a->isid;
 	sess->exp_cmdsn = a->exp_cmdsn;
+	/*
+	 * The final login response granted one command (scstadmd): the
+	 * window opens as far as the core allows with our first PDU.
+	 */
+	sess->max_cmdsn = a->exp_cmdsn;
 	spin_lock_init(&sess->sn_lock);
 	sess->conn = conn;
 	conn->sess = sess;
@@ -164,6 +169,7 @@ int isc_session_conn_add(const char *target, struct isc_conn_args *a,
 	mutex_init(&conn->tx_mutex);
 	spin_lock_init(&conn->task_lock);
 	xa_init(&conn->tasks);
+	INIT_LIST_HEAD(&conn->run_list);
 	isc_conn_limits(conn);
 	isc_conn_init_liveness(conn);
 
@@ -237,6 +243,36 @@ out_free:
 }
 
 /*
+ * The most commands the session may have between their CmdSN and their
+ * response: QueuedCommands, and no more than the core takes without
+ * TASK SET FULL.
+ */
+static u32 isc_session_limit(struct isc_session *sess)
+{
+	u32 core = scst_sess_get_max_cmds(sess->scst_sess);
+
+	return core ? min(core, sess->queue_depth) : sess->queue_depth;
+}
+
+/*
+ * Move MaxCmdSN on as far as the commands in flight allow, and return
+ * it; sn_lock held. A granted CmdSN cannot be taken back (the initiator
+ * ignores a smaller MaxCmdSN, RFC 7143 4.2.2.1), so the CmdSNs granted
+ * and not yet received count as commands already. With all of them in
+ * use the window is closed: MaxCmdSN = ExpCmdSN - 1.
+ */
+static u32 isc_session_window(struct isc_session *sess)
+{
+	u32 granted = sess->max_cmdsn + 1 - sess->exp_cmdsn;
+	u32 limit = isc_session_limit(sess);
+	u32 used = sess->nr_cmds + granted;
+
+	if (used < limit)
+		sess->max_cmdsn += limit - used;
+	return sess->max_cmdsn;
+}
+
+/*
  * Account a received request's CmdSN. Returns false for a PDU outside the
  * window, which RFC 7143 3.2.2.1 says to drop silently. With one
  * connection requests arrive in CmdSN order, so there is no reordering
@@ -249,7 +285,7 @@ bool isc_session_cmdsn_rx(struct isc_session *sess,
 	u32 max;
 
 	spin_lock(&sess->sn_lock);
-	max = isc_max_cmdsn(sess->exp_cmdsn, sess->queue_depth);
+	max = sess->max_cmdsn;
 	if (pi->immediate) {
 		/* Immediate: CmdSN is the next one, not consumed. */
 	} else if (isc_cmdsn_check(pi->cmdsn, sess->exp_cmdsn, max) ==
@@ -262,8 +298,32 @@ bool isc_session_cmdsn_rx(struct isc_session *sess,
 					    sess->exp_cmdsn);
 		sess->exp_cmdsn = pi->cmdsn + 1;
 	}
+	/* Until isc_session_cmd_end(), the command takes a place. */
+	if (ok && pi->opcode == ISC_OP_SCSI_CMD &&
+	    ++sess->nr_cmds > sess->nr_cmds_peak)
+		sess->nr_cmds_peak = sess->nr_cmds;
 	spin_unlock(&sess->sn_lock);
 	return ok;
+}
+
+/**
+ * isc_session_cmd_end() - a SCSI command no longer takes a place
+ * @sess: its session
+ * @rsp_follows: its response is about to be sent, with the window
+ *
+ * Process context. A window that closed and is not reopened by a
+ * response would stall the initiator: a NOP-In then carries MaxCmdSN.
+ */
+void isc_session_cmd_end(struct isc_session *sess, bool rsp_follows)
+{
+	bool reopen;
+
+	spin_lock(&sess->sn_lock);
+	sess->nr_cmds--;
+	reopen = sess->window_shut && !rsp_follows;
+	spin_unlock(&sess->sn_lock);
+	if (reopen)
+		isc_conn_reopen_window(sess->conn);
 }
 
 /* Is @cmdsn in the window, a command that has not been received yet? */
@@ -272,9 +332,7 @@ bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn)
 	bool res;
 
 	spin_lock(&sess->sn_lock);
-	res = isc_cmdsn_check(cmdsn, sess->exp_cmdsn,
-			      isc_max_cmdsn(sess->exp_cmdsn,
-					    sess->queue_depth)) !=
+	res = isc_cmdsn_check(cmdsn, sess->exp_cmdsn, sess->max_cmdsn) !=
 	      ISC_CMDSN_OUTSIDE;
 	spin_unlock(&sess->sn_lock);
 	return res;
@@ -288,11 +346,16 @@ bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn)
 void isc_fill_sn(struct isc_conn *conn, struct isc_sn *sn, bool new_statsn)
 {
 	struct isc_session *sess = conn->sess;
+	bool shut;
 
 	lockdep_assert_held(&conn->tx_mutex);
 	sn->statsn = new_statsn ? conn->stat_sn++ : conn->stat_sn;
 	spin_lock(&sess->sn_lock);
 	sn->exp_cmdsn = sess->exp_cmdsn;
-	sn->max_cmdsn = isc_max_cmdsn(sess->exp_cmdsn, sess->queue_depth);
+	sn->max_cmdsn = isc_session_window(sess);
+	shut = sn->max_cmdsn == isc_max_cmdsn(sn->exp_cmdsn, 0);
+	if (shut && !sess->window_shut)
+		sess->windows_closed++;
+	sess->window_shut = shut;
 	spin_unlock(&sess->sn_lock);
 }

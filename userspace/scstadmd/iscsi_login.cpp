@@ -619,7 +619,7 @@ bool LoginConn::hand_over(const isc_pdu_info &pi, const std::vector<uint8_t> &an
 		send_login_rsp(pi, st, false, {});
 		return false;
 	}
-	// The window the kernel opens, announced with the final response.
+	// The CmdSN the kernel expects, announced with the final response.
 	exp_cmd_sn_ = c.exp_cmd_sn;
 	isc_login_rsp_args a{};
 	a.itt = pi.itt;
@@ -632,7 +632,10 @@ bool LoginConn::hand_over(const isc_pdu_info &pi, const std::vector<uint8_t> &an
 	a.data_len = answer.size();
 	isc_sn s;
 	sn(s, true);
-	s.max_cmdsn = isc_max_cmdsn(c.exp_cmd_sn, std::max<uint32_t>(1, target_->queued_commands));
+	// One command: the kernel opens the window as far as the target
+	// core takes commands (QueuedCommands at most) with its first PDU,
+	// and could not take back a larger one granted here.
+	s.max_cmdsn = c.exp_cmd_sn;
 	uint8_t bhs[ISC_BHS_LEN];
 	isc_build_login_rsp(bhs, &a, &s);
 	if (!send_pdu(bhs, answer.data(), answer.size()))
