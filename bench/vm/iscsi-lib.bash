@@ -7,11 +7,11 @@
 # Every target admits 128 commands per session (CmdSN window), and every
 # disk gets the same block queue settings (bench_queue_setup).
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
 IQN_OURS=iqn.2026-11.org.scst:bench.ours
 IQN_LIO=iqn.2026-11.org.scst:bench.lio
 IQN_TGT=iqn.2026-11.org.scst:bench.tgt
-iscsiadm() { /usr/sbin/iscsiadm "$@"; }
 
 bench_save() {
 	cp admd.log iscsid.log tgtd.log fio-*.out "$SCST_RESULTS/" 2>/dev/null || true
@@ -21,12 +21,8 @@ bench_save() {
 ours_start() {
 	load_scst
 	scst_mgmt "$SCST/handlers/vdisk_nullio/mgmt" "add_device bnull size_mb=1024"
-	scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $IQN_OURS"
-	scst_mgmt "$SCST/targets/iscsi/$IQN_OURS/luns/mgmt" "add bnull 0"
-	echo 1 >"$SCST/targets/iscsi/$IQN_OURS/enabled"
-	/usr/local/bin/scstadmd --foreground --config /tmp/scst.conf \
-		--lock-file /tmp/scstadmd.lock --iscsi-portal 127.0.0.1:3260 >admd.log 2>&1 &
-	wait_for "grep -q 'iSCSI portal' admd.log" 30 || { cat admd.log; fail "scstadmd did not listen"; }
+	iscsi_target "$IQN_OURS" bnull:0
+	admd_start 127.0.0.1:3260
 }
 
 lio_start() {
@@ -63,34 +59,13 @@ tgt_start() {
 		--name MaxQueueCmd --value 128 2>/dev/null || true
 }
 
-iscsid_start() {
-	modprobe iscsi_tcp
-	setsid /usr/sbin/iscsid -f >iscsid.log 2>&1 &
-	wait_for "[ -S /run/iscsid.sock ] || grep -q iscsid /proc/net/unix" 10 || true
-	sleep 1
-}
-
-# iscsi_login IQN PORT: discover and log in; prints the disk of its first LUN.
-iscsi_login() {
-	local s d disk=
-	iscsiadm -m discovery -t st -p "127.0.0.1:$2" >/dev/null || fail "discovery on port $2"
-	iscsiadm -m node -T "$1" -p "127.0.0.1:$2" -o update \
-		-n node.session.queue_depth -v 128 >/dev/null
-	iscsiadm -m node -T "$1" -p "127.0.0.1:$2" --login >/dev/null || fail "login to $1"
-	for _ in $(seq 60); do
-		for s in /sys/class/iscsi_session/session*; do
-			[ "$(cat "$s/targetname" 2>/dev/null)" = "$1" ] || continue
-			for d in "$s"/device/target*/*/block/*; do
-				[ -e "$d" ] || continue
-				[ "$(cat "$d/size")" -gt 0 ] || continue
-				disk=/dev/${d##*/}
-			done
-		done
-		[ -z "$disk" ] || break
-		sleep 0.5
-	done
-	[ -n "$disk" ] || fail "no disk for $1"
-	echo "$disk"
+# bench_login IQN PORT LUN: discover, log in with a queue depth of 128;
+# prints the disk of LUN.
+bench_login() {
+	iscsi_discover "127.0.0.1:$2"
+	iscsi_node "$1" "127.0.0.1:$2" node.session.queue_depth 128
+	iscsi_login "$1" "127.0.0.1:$2"
+	iscsi_wait_disk "$1" "$3"
 }
 
 # bench_queue_setup DEV: the same queue settings for every disk (LIO and

@@ -23,9 +23,9 @@ lio_start
 tgt_start
 iscsid_start
 declare -A disk
-disk[ours]=$(iscsi_login "$IQN_OURS" 3260)
-disk[lio]=$(iscsi_login "$IQN_LIO" 3261)
-disk[tgt]=$(iscsi_login "$IQN_TGT" 3262)
+disk[ours]=$(bench_login "$IQN_OURS" 3260 0)
+disk[lio]=$(bench_login "$IQN_LIO" 3261 0)
+disk[tgt]=$(bench_login "$IQN_TGT" 3262 1)
 for t in ours lio tgt; do log "$t: $(bench_queue_setup "${disk[$t]}")"; done
 log "rounds=$rounds runtime=${runtime}s zerocopy_threshold=$(cat /sys/module/scst_iscsi/parameters/zerocopy_threshold)"
 

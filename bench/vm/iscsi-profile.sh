@@ -21,9 +21,9 @@ lio_start
 tgt_start
 iscsid_start
 declare -A disk
-disk[ours]=$(iscsi_login "$IQN_OURS" 3260)
-disk[lio]=$(iscsi_login "$IQN_LIO" 3261)
-disk[tgt]=$(iscsi_login "$IQN_TGT" 3262)
+disk[ours]=$(bench_login "$IQN_OURS" 3260 0)
+disk[lio]=$(bench_login "$IQN_LIO" 3261 0)
+disk[tgt]=$(bench_login "$IQN_TGT" 3262 1)
 for t in ours lio tgt; do log "$t: $(bench_queue_setup "${disk[$t]}")"; done
 iscsiadm -m session -P 3 2>/dev/null |
 	grep -E 'Target:|InitialR2T|ImmediateData|FirstBurstLength|MaxBurstLength|MaxRecvDataSegmentLength|MaxXmitDataSegmentLength|HeaderDigest' || true

@@ -17,7 +17,7 @@ P=/sys/module/scst_iscsi/parameters/zerocopy_threshold
 
 ours_start
 iscsid_start
-disk=$(iscsi_login "$IQN_OURS" 3260)
+disk=$(bench_login "$IQN_OURS" 3260 0)
 log "$(bench_queue_setup "$disk")"
 log "disk=$disk rounds=$rounds runtime=${SCST_BENCH_RUNTIME:-5}s"
 

@@ -26,6 +26,7 @@ losetup() { /usr/sbin/losetup "$@"; }
 lsscsi() { /usr/bin/lsscsi "$@"; }
 sha256sum() { /usr/bin/sha256sum "$@"; }
 cmp() { /usr/bin/cmp "$@"; }
+iptables() { /usr/sbin/iptables "$@"; }
 
 # log MSG...: a line with the uptime in seconds (the dmesg timestamps).
 log() {

@@ -11,20 +11,17 @@
 # timeout: 480
 set -euo pipefail
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
-ADMD=/usr/local/bin/scstadmd
 BAD=/usr/local/bin/scst_iscsi_badpdu
 ADMIN=/usr/local/bin/scstadmin
 for b in "$ADMD" "$BAD" "$ADMIN"; do
 	[ -x "$b" ] || fail "$b is not in the initramfs (build user space first)"
 done
 IQN=iqn.2026-11.org.scst:vm.faults
-INI1=$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi)
 TOOL_INI=iqn.2026-11.org.scst:vm.badpdu
 ADDR=10.99.0.1
 T=$SCST/targets/iscsi/$IQN
-iscsiadm() { /usr/sbin/iscsiadm "$@"; }
-iptables() { /usr/sbin/iptables "$@"; }
 
 save_results() {
 	cp admd.log iscsid*.log fio*.out badpdu*.out "$SCST_RESULTS/" 2>/dev/null || true
@@ -32,50 +29,18 @@ save_results() {
 }
 trap save_results EXIT
 
-iscsi_disk() { # iscsi_disk LUN: /dev/sdX of LUN in the open-iscsi session
-	local s sn d
-	for s in /sys/class/iscsi_session/session*; do
-		[ "$(cat "$s/initiatorname" 2>/dev/null)" = "$INI1" ] || continue
-		sn=${s##*/}
-		for d in /sys/class/scsi_device/*:"$1"; do
-			[ -e "$d/device/block" ] || continue
-			readlink -f "$d/device" | grep -q "/$sn/" || continue
-			echo "/dev/$(ls "$d/device/block")"
-			return 0
-		done
-	done
-	return 1
-}
-
-wait_disk() {
-	local d
-	wait_for "d=\$(iscsi_disk $1) && [ \$(cat /sys/block/\${d#/dev/}/size) -gt 0 ]" 60 ||
-		fail "no LUN $1"
-	iscsi_disk "$1"
-}
-
-nsessions() { ls "$T/sessions" 2>/dev/null | wc -l; }
 active_cmds() { cat "$SCST/active_commands"; }
 # The kernel's view over netlink: sessions of the target.
 nl_sessions() { "$ADMIN" -list_sessions -driver iscsi -target "$IQN" 2>&1 | grep -c "$1" || true; }
 # ups: how many sessions of open-iscsi have come up so far.
 ups() { dmesg | grep -c "session $INI1 tsih [0-9]* up" || true; }
 
-# fio_verify NAME DEV OFFSET [ARGS...]: randwrite then crc32c verify, 2 jobs.
-fio_verify() {
+# fio_write_verify NAME DEV OFFSET [ARGS...]: randwrite then crc32c
+# verify, 2 jobs, queue depth 16.
+fio_write_verify() {
 	local name=$1 dev=$2 off=$3
 	shift 3
-	fio --name="$name" --filename="$dev" --ioengine=libaio --direct=1 --rw=randwrite \
-		--bs=4k --iodepth=16 --numjobs=2 --size=4M --offset="$off" \
-		--offset_increment=4M --verify=crc32c --verify_fatal=1 --do_verify=1 \
-		--group_reporting "$@" >"fio-$name.out" 2>&1 || { tail -n 20 "fio-$name.out"; return 1; }
-	! grep -qiE 'verify.*(fail|bad)|crc32c.*mismatch|err= *[1-9]' "fio-$name.out"
-}
-
-start_iscsid() {
-	setsid /usr/sbin/iscsid -f >>"iscsid$1.log" 2>&1 &
-	wait_for "grep -q iscsid /proc/net/unix" 10 || true
-	sleep 1
+	fio_verify "$name" "$dev" "$off" --rw=randwrite --iodepth=16 "$@"
 }
 
 cut() { # cut on|off: drop all iSCSI traffic, both directions
@@ -89,7 +54,6 @@ cut() { # cut on|off: drop all iSCSI traffic, both directions
 slab_kmalloc() { awk '$1 ~ /^kmalloc/ {s += $2 * $4} END {print s}' /proc/slabinfo; }
 
 load_scst
-modprobe iscsi_tcp
 modprobe dummy
 ip link add scst0 type dummy
 ip addr add $ADDR/24 dev scst0
@@ -97,8 +61,7 @@ ip link set scst0 up
 
 truncate -s 64M /srv/disk0.img
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device disk0 filename=/srv/disk0.img"
-scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $IQN"
-scst_mgmt "$T/luns/mgmt" "add disk0 0"
+iscsi_target -n "$IQN" disk0:0
 check "NopInInterval defaults to 30" grep -qx 30 "$T/NopInInterval"
 check "RspTimeout defaults to 90" grep -qx 90 "$T/RspTimeout"
 check "NopInTimeout 0 is refused" fails_with "" sh -c "echo 0 >$T/NopInTimeout"
@@ -109,19 +72,16 @@ echo 10 >"$T/RspTimeout"
 check "a set NopInInterval is marked [key]" grep -q '\[key\]' "$T/NopInInterval"
 echo 1 >"$T/enabled"
 
-"$ADMD" --foreground --log-level debug --config /tmp/scst.conf \
-	--lock-file /tmp/scstadmd.lock --iscsi-portal $ADDR:3260 >admd.log 2>&1 &
-admd=$!
-wait_for "grep -q 'iSCSI portal' admd.log" 30 || { cat admd.log; fail "scstadmd did not listen"; }
-start_iscsid 1
-iscsiadm -m discovery -t st -p $ADDR >disc.out 2>&1 || { cat disc.out admd.log; fail "discovery"; }
-iscsiadm -m node -T "$IQN" -p $ADDR --login || { cat admd.log; fail "login"; }
-disk=$(wait_disk 0)
+admd_start -d $ADDR:3260
+iscsid_start iscsid1.log
+iscsi_discover $ADDR
+iscsi_login "$IQN" $ADDR
+disk=$(iscsi_wait_disk "$INI1" 0 60)
 log "open-iscsi session: $disk"
-check "one session" test "$(nsessions)" -eq 1
+check "one session" test "$(nsessions "$IQN")" -eq 1
 check "netlink lists the session" test "$(nl_sessions "$INI1")" -ge 1
 check "idle session survives pings (5 s)" sh -c "sleep 5; test \$(ls $T/sessions | wc -l) -eq 1"
-check "fio verify" fio_verify base "$disk" 0
+check "fio verify" fio_write_verify base "$disk" 0
 
 # ---- (d) malformed PDUs, while the open-iscsi session runs ----
 log "malformed PDUs"
@@ -147,32 +107,32 @@ check "the target logged why" sh -c "dmesg | grep -q 'no write data for RspTimeo
 for seed in 1 2 3 4 5; do
 	check "malformed: garbage header (seed $seed)" bad "garbage$seed" "garbage:$seed"
 done
-check "tool sessions gone" wait_for '[ "$(nsessions)" -eq 1 ]' 20
+check "tool sessions gone" wait_for '[ "$(nsessions "$IQN")" -eq 1 ]' 20
 check "a ping after all that" bad ping ping
-check "the open-iscsi session still works (fio verify)" fio_verify after-bad "$disk" 8M
+check "the open-iscsi session still works (fio verify)" fio_write_verify after-bad "$disk" 8M
 check "no command left after the malformed PDUs" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
 
 # ---- (e) disable: Async logout request, open-iscsi logs out; enable: back ----
 log "target disabled"
 echo 0 >"$T/enabled"
-check "no session once disabled" wait_for '[ "$(nsessions)" -eq 0 ]' 15
+check "no session once disabled" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 15
 check "open-iscsi was asked to log out" wait_for "grep -q 'requests logout' iscsid1.log" 10
 check "the session ended by a logout, not a timeout" \
 	sh -c "dmesg | grep -E 'session $INI1.* down: logged out'"
 echo 1 >"$T/enabled"
 log "target enabled"
-check "open-iscsi logs in again by itself" wait_for '[ "$(nsessions)" -eq 1 ]' 60
-disk=$(wait_disk 0)
-check "fio verify after re-enable" fio_verify enable "$disk" 16M
+check "open-iscsi logs in again by itself" wait_for '[ "$(nsessions "$IQN")" -eq 1 ]' 60
+disk=$(iscsi_wait_disk "$INI1" 0 60)
+check "fio verify after re-enable" fio_write_verify enable "$disk" 16M
 
 # ---- (b) connection cut longer than the NOP-In timeout ----
 log "connection cut during fio"
 old=$(ups)
-fio_verify cut "$disk" 24M --rate_iops=,100 & fcut=$!
+fio_write_verify cut "$disk" 24M --rate_iops=,100 & fcut=$!
 sleep 3
 cut on
 check "target closes the dead connection (NOP-In timeout)" \
-	wait_for '[ "$(nsessions)" -eq 0 ]' 20
+	wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
 check "the target logged why" sh -c "dmesg | grep -q 'no answer to a NOP-In ping'"
 check "no command left in the core during the cut" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
 sleep 4
@@ -181,7 +141,7 @@ log "connection restored"
 rc=0
 wait $fcut || rc=$?
 check "fio across the cut: no I/O error, verify passes" test $rc -eq 0
-check "open-iscsi recovered (a new session)" wait_for '[ "$(nsessions)" -eq 1 ] && [ "$(ups)" -gt "$old" ]' 30
+check "open-iscsi recovered (a new session)" wait_for '[ "$(nsessions "$IQN")" -eq 1 ] && [ "$(ups)" -gt "$old" ]' 30
 grep -E 'err=|runt=|IOPS' fio-cut.out | head -4 || true
 
 # ---- (a) dead initiator: fio and iscsid killed, the link gone ----
@@ -196,19 +156,19 @@ pkill_iscsid=$(pidof iscsid || true)
 [ -z "$pkill_iscsid" ] || kill -9 $pkill_iscsid
 wait $fk 2>/dev/null || true
 cut on
-check "target cleans up the dead session (sysfs)" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "target cleans up the dead session (sysfs)" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
 check "target cleans up the dead session (netlink)" test "$(nl_sessions "$INI1")" -eq 0
 check "no command left in the core" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
 cut off
-start_iscsid 2
-check "restarted iscsid logs in again" wait_for '[ "$(nsessions)" -eq 1 ]' 60
-disk=$(wait_disk 0)
-check "fio verify after the restart" fio_verify restart "$disk" 32M
+iscsid_start iscsid2.log
+check "restarted iscsid logs in again" wait_for '[ "$(nsessions "$IQN")" -eq 1 ]' 60
+disk=$(iscsi_wait_disk "$INI1" 0 60)
+check "fio verify after the restart" fio_write_verify restart "$disk" 32M
 
 # ---- (c) login/logout cycles: nothing leaks ----
 log "login/logout cycles"
 check "open-iscsi logout" iscsiadm -m node -T "$IQN" -p $ADDR --logout
-check "no session" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "no session" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
 for i in 1 2 3 4 5; do "$BAD" $ADDR "$IQN" "$TOOL_INI" logout >/dev/null 2>&1 || true; done
 sleep 1
 slab_snapshot /tmp/slab.cycles
@@ -231,7 +191,7 @@ done
 t_adm=$((SECONDS - t0))
 log "10 iscsiadm login/logout cycles: ${t_adm}s, $fails failed"
 check "10 iscsiadm login/logout cycles succeed" test $fails -eq 0
-check "no session after the cycles" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "no session after the cycles" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
 check "no command after the cycles" test "$(active_cmds)" -eq 0
 check "module references back to $ref0" wait_for "[ \$(cat /sys/module/scst_iscsi/refcnt) -eq $ref0 ]" 10
 check "no slab object of ours leaked by the cycles" slab_compare /tmp/slab.cycles
@@ -244,7 +204,7 @@ echo "cycles: tool ${t_tool}s/100, iscsiadm ${t_adm}s/10, kmalloc delta $((km1 -
 # ---- a target deleted under a session: Async logout, then gone ----
 log "target deleted while a session runs"
 iscsiadm -m node -T "$IQN" -p $ADDR --login >/dev/null || fail "login before del_target"
-wait_disk 0 >/dev/null
+iscsi_wait_disk "$INI1" 0 60 >/dev/null
 outs=$(dmesg | grep -c "session $INI1 .*down: logged out" || true)
 t0=$SECONDS
 scst_mgmt "$SCST/targets/iscsi/mgmt" "del_target $IQN"
@@ -253,10 +213,7 @@ check "del_target waited for the logout, not the 5 s limit" test $((SECONDS - t0
 check "the session ended by a logout" \
 	test "$(dmesg | grep -c "session $INI1 .*down: logged out")" -gt "$outs"
 # open-iscsi now retries a target that is gone: make it stop.
-iscsiadm -m node -T "$IQN" -p $ADDR --logout >/dev/null 2>&1 || true
-iscsiadm -k 0 || true
-kill "$admd"
-wait "$admd" || true
+iscsi_stop
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "del_device disk0"
 unload_scst
 finish

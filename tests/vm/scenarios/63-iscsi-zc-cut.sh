@@ -9,12 +9,10 @@
 # timeout: 300
 set -euo pipefail
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
 IQN=iqn.2026-11.org.scst:vm.zccut
 T=$SCST/targets/iscsi/$IQN
-iscsiadm() { /usr/sbin/iscsiadm "$@"; }
-iptables() { /usr/sbin/iptables "$@"; }
-nsessions() { ls "$T/sessions" 2>/dev/null | wc -l; }
 
 save_results() {
 	cp admd.log fio-cut.out "$SCST_RESULTS/" 2>/dev/null || true
@@ -23,33 +21,22 @@ save_results() {
 trap save_results EXIT
 
 load_scst
-modprobe iscsi_tcp
 slab_snapshot /tmp/slab.before
 scst_mgmt "$SCST/handlers/vdisk_nullio/mgmt" "add_device zc0 size_mb=256"
-scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $IQN"
-scst_mgmt "$T/luns/mgmt" "add zc0 0"
-echo 1 >"$T/enabled"
+iscsi_target "$IQN" zc0:0
 echo 1 >/sys/module/scst_iscsi/parameters/zerocopy_threshold
 
-/usr/local/bin/scstadmd --foreground --config /tmp/scst.conf \
-	--lock-file /tmp/scstadmd.lock --iscsi-portal 127.0.0.1:3260 >admd.log 2>&1 &
-admd=$!
-wait_for "grep -q 'iSCSI portal' admd.log" 30 || { cat admd.log; fail "scstadmd did not listen"; }
-setsid /usr/sbin/iscsid -f >iscsid.log 2>&1 &
-wait_for "[ -S /run/iscsid.sock ] || grep -q iscsid /proc/net/unix" 10 || true
-sleep 1
-iscsiadm -m discovery -t st -p 127.0.0.1 >/dev/null || fail "discovery"
+admd_start 127.0.0.1:3260
+iscsid_start
+iscsi_discover 127.0.0.1
 # Without its own NOP-Out pings the initiator keeps the socket open: its
 # ping timeout would reset the connection (an RST frees the unacked skbs)
 # and race the target's abort path that this scenario is about.
 for k in noop_out_interval noop_out_timeout; do
-	iscsiadm -m node -T "$IQN" -p 127.0.0.1 -o update \
-		-n "node.conn[0].timeo.$k" -v 0 >/dev/null || fail "iscsiadm $k"
+	iscsi_node "$IQN" 127.0.0.1 "node.conn[0].timeo.$k" 0 || fail "iscsiadm $k"
 done
-iscsiadm -m node -T "$IQN" -p 127.0.0.1 --login >/dev/null || fail "login"
-disk=
-wait_for 'for d in /sys/class/iscsi_session/session*/device/target*/*/block/*; do [ -e "$d" ] && disk=/dev/${d##*/}; done; [ -n "$disk" ]' 30 ||
-	fail "no disk"
+iscsi_login "$IQN" 127.0.0.1
+disk=$(iscsi_wait_disk "$IQN" 0)
 log "disk $disk, zero copy for every Data-In"
 
 fio --name=cut --filename="$disk" --ioengine=libaio --direct=1 --rw=randread \
@@ -64,7 +51,7 @@ sleep 2
 log "disabling the target"
 t0=$(date +%s)
 echo 0 >"$T/enabled"
-check "the session ends within 20 s" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "the session ends within 20 s" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
 log "session gone after $(($(date +%s) - t0)) s"
 check "the connection was aborted" sh -c 'dmesg | grep -q "zero-copy data not acknowledged"' 
 check "no command left in the core" wait_for \
@@ -75,9 +62,7 @@ kill -9 $fio 2>/dev/null || true
 iscsiadm -m node -T "$IQN" -p 127.0.0.1 --logout >/dev/null 2>&1 || true
 iscsiadm -m node -T "$IQN" -p 127.0.0.1 -o delete >/dev/null 2>&1 || true
 wait $fio 2>/dev/null || true
-iscsiadm -k 0 2>/dev/null || true
-kill "$admd"
-wait "$admd" || true
+iscsi_stop
 echo 0 >/sys/module/scst_iscsi/parameters/zerocopy_threshold
 scst_mgmt "$SCST/targets/iscsi/mgmt" "del_target $IQN"
 scst_mgmt "$SCST/handlers/vdisk_nullio/mgmt" "del_device zc0"

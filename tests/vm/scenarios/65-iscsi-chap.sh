@@ -15,9 +15,9 @@
 # timeout: 420
 set -euo pipefail
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
 A=/usr/local/bin/scstadmin
-ADMD=/usr/local/bin/scstadmd
 [ -x "$A" ] && [ -x "$ADMD" ] || fail "scstadmin/scstadmd are not in the initramfs (build user space first)"
 U=(setpriv --reuid=scstuser --regid=scstuser --clear-groups --inh-caps=-all)
 D=$SCST/targets/iscsi
@@ -25,9 +25,6 @@ OPEN=iqn.2026-11.org.scst:vm.open     # no authentication
 CHAP=iqn.2026-11.org.scst:vm.chap     # CHAP, mutual CHAP, digests
 HIDDEN=iqn.2026-11.org.scst:vm.hidden # LUNs only for another initiator
 V6=iqn.2026-11.org.scst:vm.v6only     # allowed_portal ::1 only
-INI1=$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi)
-INI2=iqn.2026-11.org.scst:vm.second
-iscsiadm() { /usr/sbin/iscsiadm "$@"; }
 
 save_results() {
 	cp admd.log fio*.out ./*.conf ./*.out "$SCST_RESULTS/" 2>/dev/null || true
@@ -133,37 +130,6 @@ check "still no changes" has "No changes" "$A" -check_config chap.conf
 
 # ---- logins, with scstadmd and open-iscsi ----
 
-# iscsi_disk INITIATOR LUN: /dev/sdX of LUN in the session of INITIATOR.
-iscsi_disk() {
-	local s sn d
-	for s in /sys/class/iscsi_session/session*; do
-		[ "$(cat "$s/initiatorname" 2>/dev/null)" = "$1" ] || continue
-		sn=${s##*/}
-		for d in /sys/class/scsi_device/*:"$2"; do
-			[ -e "$d/device/block" ] || continue
-			readlink -f "$d/device" | grep -q "/$sn/" || continue
-			echo "/dev/$(ls "$d/device/block")"
-			return 0
-		done
-	done
-	return 1
-}
-wait_disk() {
-	local d
-	wait_for "d=\$(iscsi_disk $1 $2) && [ \$(cat /sys/block/\${d#/dev/}/size) -gt 0 ]" 30 ||
-		fail "no LUN $2 for $1"
-	iscsi_disk "$1" "$2"
-}
-nsessions() { ls "$D/$1/sessions" 2>/dev/null | wc -l; }
-fio_verify() {
-	fio --name="$1" --filename="$2" --ioengine=libaio --direct=1 --rw=randrw \
-		--bs=4k --iodepth=32 --numjobs=2 --size=4M --offset="$3" \
-		--offset_increment=4M --verify=crc32c --verify_fatal=1 \
-		--group_reporting >"fio-$1.out" 2>&1 || { tail -n 20 "fio-$1.out"; return 1; }
-	! grep -qiE 'verify.*(fail|bad)|crc32c.*mismatch' "fio-$1.out"
-}
-# node TARGET PORTAL NAME VALUE: set a node record's setting (every iface).
-node() { iscsiadm -m node -T "$1" -p "$2" -o update -n "$3" -v "$4" >/dev/null; }
 # disc PORTAL NAME VALUE: the same for a SendTargets discovery record.
 disc() { iscsiadm -m discoverydb -t st -p "$1" -o update -n "$2" -v "$3" >/dev/null; }
 # login TARGET PORTAL: log in within 60 s (a refusal must not hang); the
@@ -177,14 +143,8 @@ login_refused() { # login_refused TARGET PORTAL STATUS: refused, and scstadmd sa
 	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "to $1: .*status $3" admd.log
 }
 
-modprobe iscsi_tcp
-"$ADMD" --foreground --log-level debug --config /tmp/admd-scst.conf --lock-file /tmp/scstadmd.lock \
-	--iscsi-portal 127.0.0.1:3260 --iscsi-portal '[::1]:3260' >admd.log 2>&1 &
-admd=$!
-wait_for "[ \$(grep -c 'iSCSI portal' admd.log) -ge 2 ]" 30 || { cat admd.log; fail "scstadmd did not listen on both portals"; }
-setsid /usr/sbin/iscsid -f >iscsid.log 2>&1 &
-wait_for "grep -q iscsid /proc/net/unix" 10 || true
-sleep 1
+admd_start -d -c /tmp/admd-scst.conf 127.0.0.1:3260 '[::1]:3260'
+iscsid_start
 
 log "discovery authentication"
 iscsiadm -m discoverydb -t st -p 127.0.0.1 -o new >/dev/null
@@ -228,29 +188,29 @@ check "no session was made" test "$(nsessions "$HIDDEN")$(nsessions "$V6")" = 00
 
 log "no authentication"
 check "login to the open target" login "$OPEN" 127.0.0.1
-d=$(wait_disk "$INI1" 0)
+d=$(iscsi_wait_disk "$INI1" 0)
 check "I/O on the open target" dd if="$d" of=/dev/null bs=64k count=16 iflag=direct
 check "logout" logout "$OPEN" 127.0.0.1
 
 log "CHAP, MD5 and SHA-256"
-node "$CHAP" 127.0.0.1 node.session.auth.authmethod CHAP
-node "$CHAP" 127.0.0.1 node.session.auth.username joe
-node "$CHAP" 127.0.0.1 node.session.auth.password 12charsecret
-node "$CHAP" 127.0.0.1 node.session.auth.chap_algs MD5
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.authmethod CHAP
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.username joe
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.password 12charsecret
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.chap_algs MD5
 check "CHAP MD5 login" login "$CHAP" 127.0.0.1
 check "scstadmd: joe authenticated with MD5" grep -q "CHAP user joe authenticated (MD5)" admd.log
-wait_disk "$INI1" 0 >/dev/null
+iscsi_wait_disk "$INI1" 0 >/dev/null
 check "logout" logout "$CHAP" 127.0.0.1
-node "$CHAP" 127.0.0.1 node.session.auth.chap_algs SHA256
-node "$CHAP" 127.0.0.1 node.session.auth.username ann
-node "$CHAP" 127.0.0.1 node.session.auth.password annsecret4567
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.chap_algs SHA256
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.username ann
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.password annsecret4567
 check "CHAP SHA-256 login" login "$CHAP" 127.0.0.1
 check "scstadmd: ann authenticated with SHA-256" grep -q "CHAP user ann authenticated (SHA256)" admd.log
-wait_disk "$INI1" 0 >/dev/null
+iscsi_wait_disk "$INI1" 0 >/dev/null
 check "logout" logout "$CHAP" 127.0.0.1
 
 log "a wrong secret"
-node "$CHAP" 127.0.0.1 node.session.auth.password wrongsecret99
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.password wrongsecret99
 t0=$SECONDS
 rc=0
 login "$CHAP" 127.0.0.1 >wrong.out 2>&1 || rc=$?
@@ -261,47 +221,38 @@ check "scstadmd: wrong CHAP_R, status 0201" grep -q "CHAP_N ann: wrong CHAP_R, s
 check "no session" test "$(nsessions "$CHAP")" = 0
 
 log "mutual CHAP, digests, two sessions"
-iscsiadm -m iface -I second -o new >/dev/null
-iscsiadm -m iface -I second -o update -n iface.initiatorname -v "$INI2" >/dev/null
+iscsi_iface_second
 iscsiadm -m node -o new -T "$CHAP" -p 127.0.0.1:3260,1 -I second >/dev/null
-node "$CHAP" 127.0.0.1 node.session.auth.authmethod CHAP
-node "$CHAP" 127.0.0.1 node.session.auth.chap_algs SHA256,MD5
-node "$CHAP" 127.0.0.1 node.session.auth.username joe
-node "$CHAP" 127.0.0.1 node.session.auth.password 12charsecret
-node "$CHAP" 127.0.0.1 node.session.auth.username_in tgtuser
-node "$CHAP" 127.0.0.1 node.session.auth.password_in mutualsecret9
-node "$CHAP" 127.0.0.1 'node.conn[0].iscsi.HeaderDigest' CRC32C
-node "$CHAP" 127.0.0.1 'node.conn[0].iscsi.DataDigest' CRC32C
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.authmethod CHAP
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.chap_algs SHA256,MD5
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.username joe
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.password 12charsecret
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.username_in tgtuser
+iscsi_node "$CHAP" 127.0.0.1 node.session.auth.password_in mutualsecret9
+iscsi_node "$CHAP" 127.0.0.1 'node.conn[0].iscsi.HeaderDigest' CRC32C
+iscsi_node "$CHAP" 127.0.0.1 'node.conn[0].iscsi.DataDigest' CRC32C
 check "mutual CHAP login, two ifaces" login "$CHAP" 127.0.0.1
 check "scstadmd: mutual CHAP" grep -q "CHAP user joe authenticated (SHA256, mutual)" admd.log
-disk1=$(wait_disk "$INI1" 0)
-disk2=$(wait_disk "$INI2" 0)
+disk1=$(iscsi_wait_disk "$INI1" 0)
+disk2=$(iscsi_wait_disk "$INI2" 0)
 check "two sessions" test "$(nsessions "$CHAP")" = 2
 iscsiadm -m session -P 2 >session.out 2>&1 || true
 check "HeaderDigest CRC32C negotiated" test "$(grep -c 'HeaderDigest: CRC32C' session.out)" = 2
 check "DataDigest CRC32C negotiated" test "$(grep -c 'DataDigest: CRC32C' session.out)" = 2
-fio_verify a "$disk1" 0 & fa=$!
-fio_verify b "$disk2" 32M & fb=$!
-ra=0 rb=0
-wait $fa || ra=$?
-wait $fb || rb=$?
-check "fio crc32c verify, session 1" test $ra -eq 0
-check "fio crc32c verify, session 2" test $rb -eq 0
+fio_verify_pair "$disk1" "$disk2"
 check "logout of both" logout "$CHAP" 127.0.0.1
 check "no session left" wait_for "[ \$(nsessions $CHAP) -eq 0 ]" 20
 
 log "IPv6"
 check "login over [::1]" login "$V6" '[::1]'
-d=$(wait_disk "$INI1" 0)
+d=$(iscsi_wait_disk "$INI1" 0)
 check "the session's connection is IPv6" bash -c \
 	'cat /sys/class/iscsi_connection/*/persistent_address | grep -q ::1'
 check "I/O over IPv6" dd if="$d" of=/dev/null bs=64k count=16 iflag=direct
 check "logout" logout "$V6" '[::1]'
 check "no session left" wait_for "[ \$(nsessions $V6) -eq 0 ]" 20
 
-iscsiadm -k 0 || true
-kill "$admd"
-wait "$admd" || true
+iscsi_stop
 check "scstadmd kept the accounts in its file" grep -q 'IncomingUser "joe 12charsecret"' /tmp/admd-scst.conf
 check "its file is root's only" test "$(stat -c %a /tmp/admd-scst.conf)" = 600
 

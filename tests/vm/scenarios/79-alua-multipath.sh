@@ -12,14 +12,12 @@
 # timeout: 600
 set -euo pipefail
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
-ADMD=/usr/local/bin/scstadmd
-[ -x "$ADMD" ] || fail "scstadmd is not in the initramfs (build user space first)"
 command -v multipath >/dev/null || fail "multipath is not in the initramfs"
 IQA=iqn.2026-11.org.scst:vm.alua-a
 IQB=iqn.2026-11.org.scst:vm.alua-b
 DG=$SCST/device_groups
-iscsiadm() { /usr/sbin/iscsiadm "$@"; }
 multipath() { /usr/sbin/multipath "$@"; }
 multipathd() { /usr/sbin/multipathd "$@"; }
 dmsetup() { /usr/sbin/dmsetup "$@"; }
@@ -31,28 +29,6 @@ save_results() {
 	fi
 }
 trap save_results EXIT
-
-# disk_of TARGET: /dev/sdX of LUN 0 of the session with TARGET.
-disk_of() {
-	local s sn d
-	for s in /sys/class/iscsi_session/session*; do
-		[ "$(cat "$s/targetname" 2>/dev/null)" = "$1" ] || continue
-		sn=${s##*/}
-		for d in /sys/class/scsi_device/*:0; do
-			[ -e "$d/device/block" ] || continue
-			readlink -f "$d/device" | grep -q "/$sn/" || continue
-			echo "$(ls "$d/device/block")"
-			return 0
-		done
-	done
-	return 1
-}
-wait_disk() {
-	local d
-	wait_for "d=\$(disk_of $1) && [ \$(cat /sys/block/\$d/size) -gt 0 ]" 30 ||
-		fail "no LUN 0 behind $1"
-	disk_of "$1"
-}
 
 # No udevd in the VM: libudev lists only devices that udev has
 # "initialized", i.e. that have a udev database entry, so write a bare one
@@ -69,18 +45,14 @@ state() { echo "$2" >"$DG/mp/target_groups/$1/state"; }
 paths() { multipathd show paths format "%d %t %T %p" 2>/dev/null | tail -n +2 | sort; }
 
 load_scst
-modprobe iscsi_tcp
 modprobe dm_multipath
 modprobe dm_service_time
 modprobe scsi_dh_alua
 
 truncate -s 128M /srv/mp.img
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device mpdisk filename=/srv/mp.img"
-for t in $IQA $IQB; do
-	scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $t"
-	scst_mgmt "$SCST/targets/iscsi/$t/luns/mgmt" "add mpdisk 0"
-	echo 1 >"$SCST/targets/iscsi/$t/enabled"
-done
+iscsi_target "$IQA" mpdisk:0
+iscsi_target "$IQB" mpdisk:0
 scst_mgmt "$DG/mgmt" "create mp"
 scst_mgmt "$DG/mp/devices/mgmt" "add mpdisk"
 scst_mgmt "$DG/mp/target_groups/mgmt" "add tg_a"
@@ -91,21 +63,17 @@ scst_mgmt "$DG/mp/target_groups/tg_a/mgmt" "add $IQA"
 scst_mgmt "$DG/mp/target_groups/tg_b/mgmt" "add $IQB"
 state tg_b standby
 
-"$ADMD" --foreground --config /tmp/scst.conf --lock-file /tmp/scstadmd.lock \
-	--iscsi-portal 127.0.0.1:3260 --iscsi-portal 127.0.0.1:3261 >admd.log 2>&1 &
-admd=$!
-wait_for "grep -q 'iSCSI portal' admd.log" 30 || { cat admd.log; fail "scstadmd did not listen"; }
-setsid /usr/sbin/iscsid -f >iscsid.log 2>&1 &
-wait_for "grep -q iscsid /proc/net/unix" 10 || true
-sleep 1
-for port in 3260 3261; do
-	iscsiadm -m discovery -t st -p 127.0.0.1:$port >>disc.out 2>&1 || { cat disc.out admd.log; fail "discovery on :$port"; }
-done
+admd_start 127.0.0.1:3260 127.0.0.1:3261
+iscsid_start
+iscsi_discover 127.0.0.1:3260
+iscsi_discover 127.0.0.1:3261
 cat disc.out
-iscsiadm -m node -T $IQA -p 127.0.0.1:3260 --login >/dev/null || fail "login to $IQA on :3260"
-iscsiadm -m node -T $IQB -p 127.0.0.1:3261 --login >/dev/null || fail "login to $IQB on :3261"
-sda=$(wait_disk $IQA)
-sdb=$(wait_disk $IQB)
+iscsi_login "$IQA" 127.0.0.1:3260
+iscsi_login "$IQB" 127.0.0.1:3261
+sda=$(iscsi_wait_disk "$IQA" 0)
+sda=${sda#/dev/}
+sdb=$(iscsi_wait_disk "$IQB" 0)
+sdb=${sdb#/dev/}
 log "path A (tg_a, active): $sda, path B (tg_b, standby): $sdb"
 check "scsi_dh_alua attached to both paths" bash -c "grep -q alua /sys/block/$sda/device/dh_state && grep -q alua /sys/block/$sdb/device/dh_state"
 check "both paths have the same WWID" test "$(cat /sys/block/$sda/device/wwid)" = "$(cat /sys/block/$sdb/device/wwid)"
@@ -203,8 +171,5 @@ kill "$mpd" 2>/dev/null || true
 wait "$mpd" 2>/dev/null || true
 mpd=
 dmsetup remove "$map" 2>/dev/null || dmsetup remove -f "$map" || true
-iscsiadm -m node --logout >/dev/null 2>&1 || true
-iscsiadm -k 0 || true
-kill "$admd"
-wait "$admd" || true
+iscsi_stop
 finish
