@@ -8,12 +8,10 @@
 # timeout: 2700
 set -euo pipefail
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
-ADMD=/usr/local/bin/scstadmd
-[ -x "$ADMD" ] || fail "scstadmd is not in the initramfs (build user space first)"
 IQN=iqn.2026-11.org.scst:vm.conformance
 LIQN=iqn.2003-01.org.linux-iscsi:vm.conformance
-T=$SCST/targets/iscsi/$IQN
 INIS="iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test-2"
 trap 'cp ours.log lio.log admd.log "$SCST_RESULTS/" 2>/dev/null || true' EXIT
 
@@ -21,20 +19,13 @@ trap 'cp ours.log lio.log admd.log "$SCST_RESULTS/" 2>/dev/null || true' EXIT
 load_scst
 truncate -s 128M /srv/ours.img
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device conf0 filename=/srv/ours.img"
-scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $IQN"
-scst_mgmt "$T/luns/mgmt" "add conf0 0"
-echo 1 >"$T/enabled"
-"$ADMD" --foreground --config /tmp/scst.conf --lock-file /tmp/scstadmd.lock \
-	--iscsi-portal 127.0.0.1:3260 --iscsi-portal 127.0.0.1:3261 >admd.log 2>&1 &
-admd=$!
-wait_for "[ \$(grep -c 'iSCSI portal' admd.log) -ge 2 ]" 30 || fail "scstadmd did not listen"
+iscsi_target "$IQN" conf0:0
+admd_start 127.0.0.1:3260 127.0.0.1:3261
 t0=$SECONDS
 log "ours: $(cu_run ours.log "iscsi://127.0.0.1:3260/$IQN/0" "iscsi://127.0.0.1:3261/$IQN/0")"
 ours_s=$((SECONDS - t0))
-kill "$admd"
-wait "$admd" || true
-echo 0 >"$T/enabled"
-scst_mgmt "$SCST/targets/iscsi/mgmt" "del_target $IQN"
+admd_stop
+iscsi_target_del "$IQN"
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "del_device conf0"
 unload_scst
 

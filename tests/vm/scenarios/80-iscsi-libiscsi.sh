@@ -10,11 +10,9 @@
 # timeout: 1500
 set -euo pipefail
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
-ADMD=/usr/local/bin/scstadmd
-[ -x "$ADMD" ] || fail "scstadmd is not in the initramfs (build user space first)"
 IQN=iqn.2026-11.org.scst:vm.conformance
-T=$SCST/targets/iscsi/$IQN
 KNOWN=/scst/tests/vm/scenarios/80-iscsi-libiscsi.known
 TOTAL=230
 
@@ -27,14 +25,8 @@ load_scst
 slab_snapshot /tmp/slab.before
 truncate -s 128M /srv/conf.img
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device conf0 filename=/srv/conf.img"
-scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $IQN"
-scst_mgmt "$T/luns/mgmt" "add conf0 0"
-echo 1 >"$T/enabled"
-"$ADMD" --foreground --config /tmp/scst.conf --lock-file /tmp/scstadmd.lock \
-	--iscsi-portal 127.0.0.1:3260 --iscsi-portal 127.0.0.1:3261 >admd.log 2>&1 &
-admd=$!
-wait_for "[ \$(grep -c 'iSCSI portal' admd.log) -ge 2 ]" 30 ||
-	{ cat admd.log; fail "scstadmd did not listen on both portals"; }
+iscsi_target "$IQN" conf0:0
+admd_start 127.0.0.1:3260 127.0.0.1:3261
 
 log "iscsi-test-cu ALL against scst_iscsi"
 t0=$SECONDS
@@ -69,11 +61,9 @@ check "all $TOTAL tests ran" test "$ran" -eq "$TOTAL"
 check "no failure that is not listed as known" test "${#unexpected[@]}" -eq 0
 check "no test listed as failing passes" test "${#fixed[@]}" -eq 0
 
-kill "$admd"
-wait "$admd" || true
-check "no session left" wait_for '[ -z "$(ls $T/sessions)" ]' 20
-echo 0 >"$T/enabled"
-scst_mgmt "$SCST/targets/iscsi/mgmt" "del_target $IQN"
+admd_stop
+check "no session left" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
+iscsi_target_del "$IQN"
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "del_device conf0"
 unload_scst
 check "no slab object of ours left" slab_compare /tmp/slab.before
