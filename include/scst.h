@@ -284,6 +284,7 @@ struct scst_device *scst_kobj_to_dev(struct kobject *kobj);
  * SP=1 lists it in its dev_attrs.
  */
 extern struct kobj_attribute scst_dev_mode_saved_attr;
+extern struct kobj_attribute scst_dev_lba_map_attr;
 struct scst_lu_desc *scst_dev_lu(struct scst_device *dev);
 void scst_dev_capacity_changed(struct scst_device *dev);
 

@@ -65,6 +65,7 @@
 /* Service actions (byte 1, bits 4..0 of the CDB). */
 #define SCST_SAI_READ_CAPACITY_16		0x10	/* SERVICE ACTION IN(16) */
 #define SCST_SAI_GET_LBA_STATUS			0x12
+#define SCST_SAI_REPORT_REFERRALS		0x13
 #define SCST_MI_REPORT_TARGET_PORT_GROUPS	0x0a	/* MAINTENANCE IN */
 #define SCST_MI_REPORT_SUPPORTED_OPCODES	0x0c
 #define SCST_MI_REPORT_SUPPORTED_TMFS		0x0d
@@ -281,6 +282,7 @@
 #define SCST_VPD_BLOCK_LIMITS			0xb0
 #define SCST_VPD_BLOCK_DEV_CHARS		0xb1
 #define SCST_VPD_LB_PROVISIONING		0xb2
+#define SCST_VPD_REFERRALS			0xb3
 
 /* Mode pages and page control values. */
 #define SCST_MP_CACHING				0x08

@@ -33,6 +33,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "scst_priv.h"
+#include "scst_lba_map.h"
 #include "scst_tpg.h"
 #include "uapi/scst_netlink.h"
 
@@ -87,6 +88,13 @@ struct scst_tg_tgt {
 	u16 port_id;			/* reported: the local target's, or the above */
 	bool dead;
 	struct scst_alua_kobj kobj;	/* <tg>/<target> */
+};
+
+/* A device's user data segments (logical block dependent state). */
+struct scst_lba_map {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct scst_lba_seg segs[];
 };
 
 static LIST_HEAD(scst_dg_list);
@@ -688,7 +696,7 @@ static ssize_t scst_tg_state_store(struct kobject *kobj,
 		name[count] = '\0';
 	}
 	if (scst_alua_state_parse(strim(name), &state)) {
-		scst_sysfs_err(kobj, "state", "expected active, nonoptimized, standby, unavailable, offline or transitioning");
+		scst_sysfs_err(kobj, "state", "expected active, nonoptimized, standby, unavailable, lba_dependent, offline or transitioning");
 		return -EINVAL;
 	}
 	res = scst_sysfs_lock();
@@ -847,12 +855,151 @@ static const struct kobj_type scst_tgs_ktype = {
 
 /* ---- device groups: devices ---- */
 
+/* REPORT REFERRALS and its VPD page: a device group and a map. */
+static void scst_dev_update_referrals(struct scst_device *dev)
+{
+	WRITE_ONCE(dev->lu.referrals, rcu_access_pointer(dev->dg) &&
+		   rcu_access_pointer(dev->lba_map));
+}
+
 static void scst_dev_set_alua(struct scst_device *dev, struct scst_dg *dg)
 {
 	rcu_assign_pointer(dev->dg, dg);
 	WRITE_ONCE(dev->lu.alua_supported, !!dg);
 	WRITE_ONCE(dev->lu.alua_explicit, !!dg);
+	scst_dev_update_referrals(dev);
 }
+
+/* ---- devices: user data segments (the lba_map file) ---- */
+
+static bool scst_lba_map_equal(const struct scst_lba_map *map,
+			       const struct scst_lba_seg *segs, unsigned int n)
+{
+	unsigned int i, j;
+
+	if ((map ? map->n : 0) != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct scst_lba_seg *a = &map->segs[i], *b = &segs[i];
+
+		if (a->first != b->first || a->last != b->last ||
+		    a->ntpgs != b->ntpgs)
+			return false;
+		for (j = 0; j < a->ntpgs; j++)
+			if (a->tpgs[j].group_id != b->tpgs[j].group_id ||
+			    a->tpgs[j].state != b->tpgs[j].state)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Replace the user data segments of @dev by @segs (@n 0: none). A device
+ * in a device group tells its initiators (ASYMMETRIC ACCESS STATE
+ * CHANGED): the states of its LBAs changed. scst_mutex held.
+ */
+static int scst_dev_set_lba_map(struct scst_device *dev,
+				const struct scst_lba_seg *segs, unsigned int n)
+{
+	struct scst_lba_map *map = NULL, *old;
+
+	lockdep_assert_held(&scst_mutex);
+	old = rcu_dereference_protected(dev->lba_map,
+					lockdep_is_held(&scst_mutex));
+	if (scst_lba_map_equal(old, segs, n))
+		return 0;
+	if (n) {
+		map = kmalloc(struct_size(map, segs, n), GFP_KERNEL);
+		if (!map)
+			return -ENOMEM;
+		map->n = n;
+		memcpy(map->segs, segs, n * sizeof(*segs));
+	}
+	rcu_assign_pointer(dev->lba_map, map);
+	scst_dev_update_referrals(dev);
+	if (old)
+		kfree_rcu(old, rcu);
+	if (rcu_access_pointer(dev->dg))
+		scst_ua_add_all_dev(dev, SCST_AQ_ALUA_STATE_CHANGED, NULL);
+	scst_nl_config_changed(SCST_CMD_DEVICE_SET, &(struct scst_nl_names){
+		.handler = dev->devt->name, .device = dev->name });
+	return 0;
+}
+
+/*
+ * devices/<dev>/lba_map, for handlers to list in dev_attrs (and so also
+ * device_groups/<dg>/devices/<dev>/lba_map): the user data segments and
+ * their state through each target port group, "none" when there are none.
+ * A target port group in the lba_dependent state uses them.
+ */
+static ssize_t scst_dev_lba_map_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	struct scst_device *dev = scst_kobj_to_dev(kobj);
+	struct scst_lba_map *map;
+	unsigned int len;
+
+	if (!dev)
+		return -ENOENT;
+	rcu_read_lock();
+	map = rcu_dereference(dev->lba_map);
+	len = scst_lba_map_format(map ? map->segs : NULL, map ? map->n : 0,
+				  buf, PAGE_SIZE - 8);
+	rcu_read_unlock();
+	len = min_t(unsigned int, len, PAGE_SIZE - 9);
+	if (!map)
+		return len + sysfs_emit_at(buf, len, "\n");
+	return len + sysfs_emit_at(buf, len, "\n%s\n", SCST_ALUA_KEY_MARK);
+}
+
+static ssize_t scst_dev_lba_map_store(struct kobject *kobj,
+				      struct kobj_attribute *attr,
+				      const char *buf, size_t count)
+{
+	struct scst_device *dev = scst_kobj_to_dev(kobj);
+	struct scst_lba_seg *segs;
+	unsigned int n, pos;
+	char *text;
+	int res;
+
+	if (!dev)
+		return -ENOENT;
+	text = kmemdup_nul(buf, count, GFP_KERNEL);
+	segs = kvmalloc_array(SCST_LBA_MAP_MAX_SEGS, sizeof(*segs),
+			      GFP_KERNEL);
+	res = -ENOMEM;
+	if (!text || !segs)
+		goto out;
+	res = scst_lba_map_parse(strim(text), segs, SCST_LBA_MAP_MAX_SEGS, &n,
+				 &pos);
+	if (res) {
+		scst_sysfs_err(kobj, "lba_map", "%s at byte %u: expected \"none\" or segments FIRST-LAST:GROUP_ID=STATE[,GROUP_ID=STATE...] in ascending LBA order, states active, nonoptimized, standby or unavailable (at most %d segments of %d groups)",
+			       res == -ENOSPC ? "too many" : "invalid", pos,
+			       SCST_LBA_MAP_MAX_SEGS, SCST_LBA_MAP_MAX_TPGS);
+		res = -EINVAL;
+		goto out;
+	}
+	/* What the file shows must fit into a page. */
+	if (scst_lba_map_format(segs, n, NULL, 0) > PAGE_SIZE - 16) {
+		scst_sysfs_err(kobj, "lba_map", "the map is longer than %lu bytes",
+			       PAGE_SIZE - 16);
+		res = -E2BIG;
+		goto out;
+	}
+	res = scst_sysfs_lock();
+	if (res)
+		goto out;
+	res = scst_dev_set_lba_map(dev, segs, n);
+	mutex_unlock(&scst_mutex);
+out:
+	kvfree(segs);
+	kfree(text);
+	return res ? res : count;
+}
+
+struct kobj_attribute scst_dev_lba_map_attr =
+	__ATTR(lba_map, 0644, scst_dev_lba_map_show, scst_dev_lba_map_store);
+EXPORT_SYMBOL_GPL(scst_dev_lba_map_attr);
 
 int scst_dg_dev_add(struct scst_dg *dg, const char *name)
 {
@@ -917,14 +1064,19 @@ int scst_dg_dev_del(struct scst_dg *dg, const char *name)
  * scst_alua_dev_gone() - a device is being unregistered
  * @dev: the device, still on scst_device_list
  *
- * It leaves its device group, as it leaves its LUNs. scst_mutex held.
+ * It leaves its device group, as it leaves its LUNs, and drops its user
+ * data segments. scst_mutex held.
  */
 void scst_alua_dev_gone(struct scst_device *dev)
 {
 	struct scst_dg *dg = rcu_dereference_protected(dev->dg,
 					lockdep_is_held(&scst_mutex));
+	struct scst_lba_map *map = rcu_replace_pointer(dev->lba_map, NULL,
+					lockdep_is_held(&scst_mutex));
 	struct scst_dg_dev *dd;
 
+	if (map)
+		kfree_rcu(map, rcu);
 	if (!dg)
 		return;
 	dd = scst_dg_dev_find(dg, dev);
@@ -1162,13 +1314,19 @@ static struct scst_tg *scst_alua_cmd_tg(struct scst_cmd *cmd,
  * @cmd: a command for a LUN of a device
  * @sense: out: NOT READY with the state's ASC/ASCQ
  *
+ * In the logical block dependent state a command that accesses the medium
+ * gets the state of the user data segments it touches through the group
+ * of the nexus (scst_lba_map_check()).
+ *
  * Return: 0 or -EAGAIN with @sense.
  */
 int scst_alua_cmd_check(struct scst_cmd *cmd, struct scst_sense *sense)
 {
+	struct scst_lba_map *map;
 	struct scst_dg *dg;
 	struct scst_tg *tg;
 	u8 state = SCST_ALUA_ACTIVE;
+	int res = 0;
 
 	if (!rcu_access_pointer(cmd->dev->dg))
 		return 0;
@@ -1177,8 +1335,16 @@ int scst_alua_cmd_check(struct scst_cmd *cmd, struct scst_sense *sense)
 	tg = dg ? scst_alua_cmd_tg(cmd, dg) : NULL;
 	if (tg)
 		state = READ_ONCE(tg->state);
+	if (state == SCST_ALUA_LBA_DEPENDENT) {
+		map = rcu_dereference(cmd->dev->lba_map);
+		if (map)
+			res = scst_lba_map_check(map->segs, map->n,
+						 READ_ONCE(tg->group_id),
+						 &cmd->ci, cmd->cdb,
+						 cmd->cdb_len, sense);
+	}
 	rcu_read_unlock();
-	return scst_alua_check(state, cmd->cdb, cmd->cdb_len, sense);
+	return res ?: scst_alua_check(state, cmd->cdb, cmd->cdb_len, sense);
 }
 
 /**
@@ -1208,12 +1374,14 @@ void scst_alua_lu(struct scst_cmd *cmd, struct scst_lu_desc *lu)
 		lu->alua_supported = false;
 }
 
-/* REPORT TARGET PORT GROUPS and SET TARGET PORT GROUPS are the core's. */
+/* REPORT and SET TARGET PORT GROUPS, REPORT REFERRALS are the core's. */
 bool scst_alua_cmd_is_mine(struct scst_cmd *cmd)
 {
 	u8 sa = cmd->cdb[1] & 0x1f;
 
-	return (cmd->cdb[0] == SCST_OP_MAINTENANCE_IN &&
+	return (cmd->cdb[0] == SCST_OP_SERVICE_ACTION_IN_16 &&
+		sa == SCST_SAI_REPORT_REFERRALS) ||
+	       (cmd->cdb[0] == SCST_OP_MAINTENANCE_IN &&
 		sa == SCST_MI_REPORT_TARGET_PORT_GROUPS) ||
 	       (cmd->cdb[0] == SCST_OP_MAINTENANCE_OUT &&
 		sa == SCST_MO_SET_TARGET_PORT_GROUPS);
@@ -1275,6 +1443,28 @@ static void scst_alua_rtpg(struct scst_cmd *cmd, struct scst_dg *dg,
 	scst_set_resp_data_len(cmd, len);
 }
 
+/* REPORT REFERRALS (SBC-3); rcu_read_lock() held. */
+static void scst_alua_referrals(struct scst_cmd *cmd, struct scst_alua_bufs *b)
+{
+	u64 lba = get_unaligned_be64(cmd->cdb + 2);
+	struct scst_lba_map *map;
+	u32 len;
+
+	if (lba >= READ_ONCE(cmd->dev->lu.nblocks)) {
+		scst_set_cmd_sense(cmd, SCST_SK_ILLEGAL_REQUEST,
+				   SCST_ASC_LBA_OUT_OF_RANGE,
+				   SCST_ASCQ_LBA_OUT_OF_RANGE);
+		return;
+	}
+	map = rcu_dereference(cmd->dev->lba_map);
+	len = scst_referrals_build(map ? map->segs : NULL, map ? map->n : 0,
+				   lba, cmd->cdb[14] & 0x01, b->data, b->len);
+	len = min(len, b->len);
+	if (len)
+		len = sg_copy_from_buffer(cmd->sg, cmd->sg_cnt, b->data, len);
+	scst_set_resp_data_len(cmd, len);
+}
+
 /* rcu_read_lock() held. Returns whether a state changed. */
 static bool scst_alua_stpg(struct scst_cmd *cmd, struct scst_dg *dg,
 			   struct scst_alua_bufs *b)
@@ -1322,7 +1512,8 @@ bad:
 }
 
 /**
- * scst_alua_exec() - execute REPORT or SET TARGET PORT GROUPS
+ * scst_alua_exec() - execute REPORT or SET TARGET PORT GROUPS, REPORT
+ *	REFERRALS
  * @cmd: a command scst_alua_cmd_is_mine() claimed, in process context
  *
  * scst_mutex cannot be taken here (its holders wait for commands): the
@@ -1352,6 +1543,8 @@ void scst_alua_exec(struct scst_cmd *cmd)
 		scst_set_cmd_sense(cmd, SCST_SK_ILLEGAL_REQUEST,
 				   SCST_ASC_INVALID_OPCODE,
 				   SCST_ASCQ_INVALID_OPCODE);
+	else if (cmd->cdb[0] == SCST_OP_SERVICE_ACTION_IN_16)
+		scst_alua_referrals(cmd, b);
 	else if (cmd->cdb[0] == SCST_OP_MAINTENANCE_IN)
 		scst_alua_rtpg(cmd, dg, b);
 	else

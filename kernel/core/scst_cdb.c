@@ -590,6 +590,18 @@ static const struct scst_op_desc scst_ops[] = {
 			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00 },
 	},
 	{
+		.name = "REPORT REFERRALS",
+		.opcode = SCST_OP_SERVICE_ACTION_IN_16,
+		.sa = SCST_SAI_REPORT_REFERRALS, .has_sa = true,
+		.cdb_len = 16, .dir = SCST_DIR_IN, .kind = SCST_K_PLAIN,
+		.len_off = 10, .len_len = 4, .len_type = SCST_LEN_ALLOC,
+		.need = SCST_NEED_REFERRALS,
+		.timeout = 30,
+		.flags = SCST_CDB_ALLOC_LEN | SCST_CDB_LOCAL,
+		.usage = { 0x9e, 0x13, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00 },
+	},
+	{
 		.name = "REPORT LUNS",
 		.opcode = SCST_OP_REPORT_LUNS,
 		.cdb_len = 12, .dir = SCST_DIR_IN, .kind = SCST_K_PLAIN,

@@ -83,6 +83,7 @@ struct scst_sense {
 #define SCST_NEED_CAW		BIT(3)	/* COMPARE AND WRITE */
 #define SCST_NEED_XCOPY		BIT(4)	/* EXTENDED COPY */
 #define SCST_NEED_THIN		BIT(5)	/* thin provisioning */
+#define SCST_NEED_REFERRALS	BIT(6)	/* user data segments (LBA dependent) */
 
 /**
  * struct scst_op_desc - one row of the opcode table

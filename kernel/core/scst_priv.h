@@ -196,6 +196,7 @@ struct scst_device {
 	u64 pr_seq;				/* last APTPL save number */
 
 	struct scst_dg __rcu *dg;		/* ALUA device group, scst_alua.c */
+	struct scst_lba_map __rcu *lba_map;	/* user data segments, ditto */
 
 	/*
 	 * Commands one I_T nexus may have on the device between their
@@ -364,6 +365,7 @@ void scst_copy_sess_gone(struct scst_session *sess);
 
 /* scst_alua.c: device and target port groups (scst_mutex held) */
 struct scst_dg;
+struct scst_lba_map;
 struct scst_tg;
 struct scst_tg_tgt;
 /* One object of the ALUA configuration, for netlink dumps. */

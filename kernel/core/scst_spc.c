@@ -364,7 +364,7 @@ static const u8 scst_vpd_pages[] = {
 	SCST_VPD_SUPPORTED_PAGES, SCST_VPD_UNIT_SERIAL, SCST_VPD_DEVICE_ID,
 	SCST_VPD_EXTENDED_INQUIRY, SCST_VPD_THIRD_PARTY_COPY,
 	SCST_VPD_BLOCK_LIMITS, SCST_VPD_BLOCK_DEV_CHARS,
-	SCST_VPD_LB_PROVISIONING,
+	SCST_VPD_LB_PROVISIONING, SCST_VPD_REFERRALS,
 };
 
 static bool scst_vpd_supported(const struct scst_lu_desc *lu, u8 page)
@@ -374,6 +374,8 @@ static bool scst_vpd_supported(const struct scst_lu_desc *lu, u8 page)
 	if (page >= 0xb0 && lu->pdt != SCST_TYPE_DISK)
 		return false;
 	if (page == SCST_VPD_THIRD_PARTY_COPY && !lu->xcopy_supported)
+		return false;
+	if (page == SCST_VPD_REFERRALS && !lu->referrals)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(scst_vpd_pages); i++) {
 		if (scst_vpd_pages[i] == page)
@@ -510,6 +512,8 @@ static enum scst_emul_result scst_inquiry_vpd(struct scst_emul *e, u8 page,
 	case SCST_VPD_EXTENDED_INQUIRY:
 		scst_out8(&o, 5, 0x07);		/* HEADSUP, ORDSUP, SIMPSUP */
 		scst_out8(&o, 6, 0x01);		/* V_SUP */
+		if (lu->referrals)
+			scst_out8(&o, 8, 0x10);	/* R_SUPP */
 		len = 64;
 		break;
 	case SCST_VPD_THIRD_PARTY_COPY: {
@@ -529,6 +533,10 @@ static enum scst_emul_result scst_inquiry_vpd(struct scst_emul *e, u8 page,
 			n = 1;			/* non-rotating medium */
 		scst_out16(&o, 4, (u16)n);
 		len = 64;			/* form factor 0: not reported */
+		break;
+	case SCST_VPD_REFERRALS:
+		/* USER DATA SEGMENT SIZE and MULTIPLIER 0: see REPORT REFERRALS */
+		len = 16;
 		break;
 	case SCST_VPD_LB_PROVISIONING:
 		if (lu->thin_provisioned) {
@@ -994,6 +1002,8 @@ bool scst_op_supported(const struct scst_op_desc *op,
 	if ((op->need & SCST_NEED_XCOPY) && !lu->xcopy_supported)
 		return false;
 	if ((op->need & SCST_NEED_THIN) && !lu->thin_provisioned)
+		return false;
+	if ((op->need & SCST_NEED_REFERRALS) && !lu->referrals)
 		return false;
 	return true;
 }

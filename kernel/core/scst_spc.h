@@ -90,6 +90,7 @@ struct scst_lu_desc {
 	bool alua_explicit;
 	bool caw_supported;
 	bool xcopy_supported;
+	bool referrals;
 	char vendor[9];
 	char product[17];
 	char revision[5];

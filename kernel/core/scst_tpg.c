@@ -16,6 +16,7 @@
 /* Supported-state bits of a target port group descriptor (byte 1). */
 #define TPG_T_SUP		0x80
 #define TPG_O_SUP		0x40
+#define TPG_LBD_SUP		0x10
 #define TPG_U_SUP		0x08
 #define TPG_S_SUP		0x04
 #define TPG_AN_SUP		0x02
@@ -34,6 +35,7 @@ static const struct {
 	{ SCST_ALUA_NONOPTIMIZED, "nonoptimized" },
 	{ SCST_ALUA_STANDBY, "standby" },
 	{ SCST_ALUA_UNAVAILABLE, "unavailable" },
+	{ SCST_ALUA_LBA_DEPENDENT, "lba_dependent" },
 	{ SCST_ALUA_OFFLINE, "offline" },
 	{ SCST_ALUA_TRANSITIONING, "transitioning" },
 };
@@ -42,8 +44,8 @@ static const struct {
  * scst_alua_state_name() - SCST's name of an access state
  * @state: SCST_ALUA_*
  *
- * Return: "active", "nonoptimized", "standby", "unavailable", "offline" or
- * "transitioning" (the names of scst.conf and sysfs), NULL for a code that
+ * Return: "active", "nonoptimized", "standby", "unavailable",
+ * "lba_dependent", "offline" or "transitioning" (the names of scst.conf and sysfs), NULL for a code that
  * is not one of the states the target supports.
  */
 const char *scst_alua_state_name(u8 state)
@@ -92,6 +94,8 @@ static bool scst_alua_always(const u8 *cdb, unsigned int cdb_len)
 		return sa == TPG_BUF_ECHO || sa == TPG_BUF_ECHO_DESC;
 	case SCST_OP_WRITE_BUFFER:
 		return sa == TPG_BUF_ECHO;
+	case SCST_OP_SERVICE_ACTION_IN_16:
+		return sa == SCST_SAI_REPORT_REFERRALS;
 	case SCST_OP_MAINTENANCE_IN:
 		return sa == SCST_MI_REPORT_TARGET_PORT_GROUPS ||
 		       sa == SCST_MI_REPORT_SUPPORTED_OPCODES ||
@@ -136,9 +140,11 @@ static bool scst_alua_standby_ok(const u8 *cdb, unsigned int cdb_len)
  * @cdb_len: its length
  * @sense: out: the sense data when it does not
  *
- * Active/optimized and active/non-optimized admit everything. The other
- * states admit INQUIRY, REPORT LUNS, REQUEST SENSE, REPORT TARGET PORT
- * GROUPS, REPORT SUPPORTED OPERATION CODES/TASK MANAGEMENT FUNCTIONS and
+ * Active/optimized and active/non-optimized admit everything, so does
+ * logical block dependent here: its medium access is the state of the
+ * user data segments (scst_lba_map_check()). The other states admit
+ * INQUIRY, REPORT LUNS, REQUEST SENSE, REPORT TARGET PORT GROUPS, REPORT
+ * REFERRALS, REPORT SUPPORTED OPERATION CODES/TASK MANAGEMENT FUNCTIONS and
  * the echo buffer modes of READ/WRITE BUFFER; standby also LOG SELECT/
  * SENSE, MODE SELECT/SENSE, RECEIVE/SEND DIAGNOSTIC, PERSISTENT RESERVE
  * IN/OUT, READ CAPACITY and SET TARGET PORT GROUPS, unavailable also SET
@@ -155,7 +161,8 @@ int scst_alua_check(u8 state, const u8 *cdb, unsigned int cdb_len,
 	u8 sa = cdb_len > 1 ? cdb[1] & 0x1f : 0;
 	u8 ascq;
 
-	if (state == SCST_ALUA_ACTIVE || state == SCST_ALUA_NONOPTIMIZED)
+	if (state == SCST_ALUA_ACTIVE || state == SCST_ALUA_NONOPTIMIZED ||
+	    state == SCST_ALUA_LBA_DEPENDENT)
 		return 0;
 	if (!cdb_len || scst_alua_always(cdb, cdb_len))
 		return 0;
@@ -235,7 +242,7 @@ static void tpg_put32(u8 *buf, u32 buf_len, u32 off, u32 v)
  * @buf_len: its size: the response is truncated there
  *
  * Every descriptor reports the states this target supports (T_SUP,
- * O_SUP, U_SUP, S_SUP, AN_SUP, AO_SUP), at most 255 target ports each.
+ * O_SUP, LBD_SUP, U_SUP, S_SUP, AN_SUP, AO_SUP), at most 255 target ports each.
  * RETURN DATA LENGTH is the length of the whole response, not of what
  * fits into @buf.
  *
@@ -255,7 +262,7 @@ u32 scst_rtpg_build(bool extended, u8 trans_time,
 		tpg_put(buf, buf_len, off,
 			(t->preferred ? 0x80 : 0) | (t->state & 0x0f));
 		tpg_put(buf, buf_len, off + 1, TPG_T_SUP | TPG_O_SUP |
-			TPG_U_SUP | TPG_S_SUP | TPG_AN_SUP | TPG_AO_SUP);
+			TPG_LBD_SUP | TPG_U_SUP | TPG_S_SUP | TPG_AN_SUP | TPG_AO_SUP);
 		tpg_put16(buf, buf_len, off + 2, t->group_id);
 		tpg_put(buf, buf_len, off + 5, t->status);
 		tpg_put(buf, buf_len, off + 7, (u8)nports);

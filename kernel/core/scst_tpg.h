@@ -16,6 +16,7 @@
 #define SCST_ALUA_NONOPTIMIZED		0x1	/* active/non-optimized */
 #define SCST_ALUA_STANDBY		0x2
 #define SCST_ALUA_UNAVAILABLE		0x3
+#define SCST_ALUA_LBA_DEPENDENT		0x4	/* per user data segment */
 #define SCST_ALUA_OFFLINE		0xe
 #define SCST_ALUA_TRANSITIONING		0xf
 

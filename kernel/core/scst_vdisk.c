@@ -1750,6 +1750,7 @@ static const struct attribute *const vdisk_nullio_attrs[] = {
 	&vdisk_usn_attr.attr,
 	&vdisk_delay_ms_attr.attr,
 	&scst_dev_mode_saved_attr.attr,
+	&scst_dev_lba_map_attr.attr,
 	NULL
 };
 
@@ -1767,6 +1768,7 @@ static const struct attribute *const vdisk_fileio_attrs[] = {
 	&vdisk_usn_attr.attr,
 	&vdisk_resync_size_attr.attr,
 	&scst_dev_mode_saved_attr.attr,
+	&scst_dev_lba_map_attr.attr,
 	NULL
 };
 
@@ -1783,6 +1785,7 @@ static const struct attribute *const vdisk_blockio_attrs[] = {
 	&vdisk_usn_attr.attr,
 	&vdisk_resync_size_attr.attr,
 	&scst_dev_mode_saved_attr.attr,
+	&scst_dev_lba_map_attr.attr,
 	NULL
 };
 

@@ -47,6 +47,7 @@ inline scst_lu_desc make_lu()
 	lu.alua_explicit = true;
 	lu.caw_supported = true;
 	lu.xcopy_supported = true;
+	lu.referrals = true;
 	strcpy(lu.vendor, "SCST_FIO");
 	strcpy(lu.product, "disk01");
 	strcpy(lu.revision, "320");

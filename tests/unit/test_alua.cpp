@@ -51,12 +51,13 @@ TEST(AluaState, NamesRoundTrip)
 		EXPECT_EQ(back, st);
 	}
 	EXPECT_STREQ(scst_alua_state_name(SCST_ALUA_NONOPTIMIZED), "nonoptimized");
-	EXPECT_EQ(scst_alua_state_name(4), nullptr);	// LBA dependent: not supported
+	EXPECT_STREQ(scst_alua_state_name(4), "lba_dependent");
+	EXPECT_EQ(scst_alua_state_name(0x5), nullptr);
 	EXPECT_EQ(scst_alua_state_name(0x7), nullptr);
 	u8 st;
 	EXPECT_EQ(scst_alua_state_parse("Active", &st), -EINVAL);
 	EXPECT_EQ(scst_alua_state_parse("", &st), -EINVAL);
-	EXPECT_EQ(scst_alua_state_parse("lba_dependent", &st), -EINVAL);
+	EXPECT_EQ(scst_alua_state_parse("lba-dependent", &st), -EINVAL);
 }
 
 TEST(AluaCheck, ActiveStatesAdmitEverything)
@@ -138,7 +139,7 @@ TEST(Rtpg, LengthOnlyHeader)
 	EXPECT_EQ(be32(&buf[0]), len - 4);
 	const u8 *d = &buf[4];
 	EXPECT_EQ(d[0], 0x80 | SCST_ALUA_ACTIVE);	// PREF, AO
-	EXPECT_EQ(d[1], 0xcf);				// T O U S AN AO supported
+	EXPECT_EQ(d[1], 0xdf);				// T O LBD U S AN AO supported
 	EXPECT_EQ(be16(&d[2]), 1);
 	EXPECT_EQ(d[5], SCST_TPG_STATUS_NONE);
 	EXPECT_EQ(d[7], 2);

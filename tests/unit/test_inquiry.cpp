@@ -85,7 +85,7 @@ TEST(Inquiry, VpdSupportedPages)
 	u16 n = be16(b + 2);
 	ASSERT_EQ(em.len(), 4u + n);
 	Bytes pages(b + 4, b + 4 + n);
-	EXPECT_EQ(pages, cdb({0x00, 0x80, 0x83, 0x86, 0x8f, 0xb0, 0xb1, 0xb2}));
+	EXPECT_EQ(pages, cdb({0x00, 0x80, 0x83, 0x86, 0x8f, 0xb0, 0xb1, 0xb2, 0xb3}));
 	// every listed page answers, every unlisted one is rejected
 	for (int p = 0; p < 256; p++) {
 		bool listed = false;

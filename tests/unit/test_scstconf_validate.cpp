@@ -229,6 +229,26 @@ TEST(ScstconfValidate, ModeSaved)
 	}
 }
 
+TEST(ScstconfValidate, LbaMap)
+{
+	auto conf = [](const std::string &v) {
+		return "HANDLER vdisk_fileio {\n DEVICE d0 {\n  filename /srv/d0\n  lba_map " + v +
+		       "\n }\n}\n";
+	};
+	EXPECT_TRUE(check(conf("\"0-8191:1=active,2=standby 8192-16383:1=standby,2=active\"")).empty());
+	EXPECT_TRUE(check(conf("none")).empty());
+	EXPECT_TRUE(check(conf("0-9:1=nonoptimized;10-19:2=unavailable")).empty());
+	for (const char *bad : {"\"0-99:1=active 50-199:1=standby\"", "0-9:1=offline", "9-0:1=active",
+				"0-9", "0-9:1=active,", "\"none 0-9:1=active\""}) {
+		const Error e = one_error(conf(bad));
+		EXPECT_EQ(e.field, "HANDLER vdisk_fileio/DEVICE d0/lba_map") << bad;
+		EXPECT_EQ(e.line, 4) << bad;
+	}
+	// a TARGET_GROUP may be in the logical block dependent state
+	EXPECT_TRUE(check("DEVICE_GROUP dg {\n TARGET_GROUP tg {\n  state lba_dependent\n }\n}\n")
+			    .empty());
+}
+
 TEST(ScstconfValidate, IscsiAccountsAndPortals)
 {
 	Error e = one_error("TARGET_DRIVER iscsi {\n IncomingUser \"disc short\"\n}\n");

@@ -76,7 +76,7 @@ echo standby >"$TGB/state"
 check "devices/ links the device" test -L "$DG/dg1/devices/aluadisk"
 check "a device is in one device group only" bash -c "echo create dg2 >$DG/mgmt && ! echo add aluadisk >$DG/dg2/devices/mgmt && echo del dg2 >$DG/mgmt"
 check "group_id must be unique in the device group" bash -c "! echo 1 >$TGB/group_id"
-check "state names are checked" bash -c "! echo lba_dependent >$TGB/state && ! echo bogus >$TGB/state"
+check "state names are checked" bash -c "! echo bogus >$TGB/state && ! echo offlinex >$TGB/state"
 check "state file" expect '^standby' "$(cat "$TGB/state")"
 check "member rel_tgt_id shows the local target's" expect "^$idb" "$(cat "$TGB/alua_b/rel_tgt_id")"
 clear_ua "$da"
@@ -90,15 +90,15 @@ check "VPD 0x83 on A: relative port and group 1" bash -c "
 check "VPD 0x83 on B: group 2" bash -c "sg_vpd -p di $db | tee /dev/stderr | grep -qi 'Target port group: 0x2\$'"
 
 # REPORT TARGET PORT GROUPS: 4-byte header, two 12-byte descriptors.
-exp_a="80 cf 00 01 00 00 00 01 00 00 $(printf '%02x %02x' $((ida >> 8)) $((ida & 255)))"
-exp_b="02 cf 00 02 00 02 00 01 00 00 $(printf '%02x %02x' $((idb >> 8)) $((idb & 255)))"
+exp_a="80 df 00 01 00 00 00 01 00 00 $(printf '%02x %02x' $((ida >> 8)) $((ida & 255)))"
+exp_b="02 df 00 02 00 02 00 01 00 00 $(printf '%02x %02x' $((idb >> 8)) $((idb & 255)))"
 check "sg_rtpg from A: length format" expect "^00 00 00 18 $exp_a $exp_b\$" "$(rtpg "$da")"
 check "sg_rtpg from B (standby) works too" expect "^00 00 00 18 $exp_a $exp_b\$" "$(rtpg "$db")"
 check "sg_rtpg --extended: format 1, transition time" \
 	expect "^00 00 00 1c 10 0a 00 00 $exp_a $exp_b\$" "$(rtpg -e "$da")"
 check "sg_rtpg decoded" bash -c "sg_rtpg -d $da | tee /dev/stderr | grep -qi 'standby'"
 check "REPORT TPGS allocation length 6: truncated, full length" \
-	expect "00 00 00 18 80 cf" "$(sg_raw -r 6 "$da" a3 0a 00 00 00 00 00 00 00 06 00 00 2>&1 | tr '\n' ' ')"
+	expect "00 00 00 18 80 df" "$(sg_raw -r 6 "$da" a3 0a 00 00 00 00 00 00 00 06 00 00 2>&1 | tr '\n' ' ')"
 
 # Standby: medium access is NOT READY 04h/0Bh; the rest still works.
 check "standby: READ is NOT READY, standby state" expect 'standby state' "$(rd "$db")"
@@ -137,7 +137,7 @@ check "A has the UA" expect 'asymmetric access state changed' "$(tur "$da")"
 check "A is standby now" expect 'standby state' "$(rd "$da")"
 check "B reads" no_sense "$(rd "$db")"
 check "RTPG: STATUS CODE 1 (by STPG), states swapped" \
-	expect "^00 00 00 18 82 cf 00 01 00 01 00 01 .. .. .. .. 00 cf 00 02 00 01" "$(rtpg "$db")"
+	expect "^00 00 00 18 82 df 00 01 00 01 00 01 .. .. .. .. 00 df 00 02 00 01" "$(rtpg "$db")"
 check "STPG from the standby port A is allowed" sg_stpg --tp=1 --state=an "$da"
 clear_ua "$db"
 check "STPG to offline: INVALID FIELD IN PARAMETER LIST" \
@@ -200,7 +200,7 @@ check "-list_dgrp dg1 --json" bash -c "$A -list_dgrp dg1 --json | tee /dev/stder
 check "-list_dgrp of an unknown group fails" fails_with 'no device group' "$A" -list_dgrp nosuch
 clear_ua "$da"
 clear_ua "$db"
-check "RTPG lists the remote port 40" expect '02 cf 00 02 00 02 00 02 00 00 .. .. 00 00 00 28' "$(rtpg "$da")"
+check "RTPG lists the remote port 40" expect '02 df 00 02 00 02 00 02 00 00 .. .. 00 00 00 28' "$(rtpg "$da")"
 check "-write_config round trip" bash -c "$A -write_config /tmp/rt.conf && $A -check_config /tmp/rt.conf | grep -q 'No changes' && grep -q 'DEVICE_GROUP dg1' /tmp/rt.conf && grep -q 'rel_tgt_id 40' /tmp/rt.conf"
 check "-set_tgrp_attr state=active" "$A" -set_tgrp_attr tg_b -dev_group dg1 -attributes state=active
 check "scstadmin's change raised the UA" expect 'asymmetric access state changed' "$(tur "$da")"
