@@ -93,6 +93,8 @@ AttrPolicy AttrPolicy::defaults()
 	// The core's saved mode parameters: written after the device is
 	// created, "default" when dropped from the config.
 	p.set(Scope::Device, "", "mode_saved", {AttrKind::Settable, "default", false});
+	// The core's user data segments of the lba_dependent ALUA state.
+	p.set(Scope::Device, "", "lba_map", {AttrKind::Settable, "none", false});
 
 	// LUN parameters can only be changed by "replace".
 	p.set(Scope::Lun, "", "read_only", {AttrKind::CreateOnly, std::nullopt, false});

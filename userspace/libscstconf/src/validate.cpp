@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 #include <map>
+#include <regex>
+#include <sstream>
 
 namespace scstconf {
 
@@ -25,15 +27,15 @@ const std::vector<HandlerParams> &vdisk_handlers()
 	static const std::vector<HandlerParams> table = {
 		{"vdisk_nullio",
 		 {"size", "size_mb", "blocksize", "read_only", "removable", "zero_read", "usn",
-		  "mode_saved"},
+		  "mode_saved", "lba_map"},
 		 false},
 		{"vdisk_fileio",
 		 {"filename", "size", "size_mb", "blocksize", "read_only", "write_through",
-		  "nv_cache", "o_direct", "thin_provisioned", "removable", "usn", "mode_saved"},
+		  "nv_cache", "o_direct", "thin_provisioned", "removable", "usn", "mode_saved", "lba_map"},
 		 true},
 		{"vdisk_blockio",
 		 {"filename", "blocksize", "read_only", "write_through", "nv_cache",
-		  "thin_provisioned", "removable", "usn", "mode_saved"},
+		  "thin_provisioned", "removable", "usn", "mode_saved", "lba_map"},
 		 true},
 	};
 	return table;
@@ -239,6 +241,42 @@ private:
 		return std::nullopt;
 	}
 
+	// The core's user data segments (scst_lba_map_parse): "none" or
+	// FIRST-LAST:GID=STATE[,GID=STATE...] words in ascending LBA order.
+	static std::optional<std::string> lba_map_value(std::string_view v)
+	{
+		static const std::regex seg(
+			R"(([0-9]+)-([0-9]+):([0-9]+=(active|nonoptimized|standby|unavailable))"
+			R"((,[0-9]+=(active|nonoptimized|standby|unavailable))*))");
+		const std::string why =
+			"expected \"none\" or segments FIRST-LAST:GROUP_ID=STATE[,GROUP_ID=STATE...] "
+			"in ascending LBA order (states active, nonoptimized, standby, unavailable)";
+		std::string s(v);
+		for (char &c : s)
+			if (c == ';' || c == '\t' || c == '\n')
+				c = ' ';
+		std::istringstream in(s);
+		std::string word;
+		std::optional<unsigned long long> prev_last;
+		bool any = false;
+		while (in >> word) {
+			if (word == "none" && !any) {
+				if (in >> word)
+					return why;
+				return std::nullopt;
+			}
+			any = true;
+			std::smatch m;
+			if (!std::regex_match(word, m, seg))
+				return why;
+			auto first = number(m[1].str()), last = number(m[2].str());
+			if (!first || !last || *last < *first || (prev_last && *first <= *prev_last))
+				return why;
+			prev_last = *last;
+		}
+		return std::nullopt;
+	}
+
 	static std::optional<std::string> vdisk_value(std::string_view key, std::string_view v)
 	{
 		if (key == "filename")
@@ -261,6 +299,8 @@ private:
 						    "expected a number of bytes > 0, optionally with K, M, G or T");
 		if (key == "mode_saved")
 			return mode_saved_value(v);
+		if (key == "lba_map")
+			return lba_map_value(v);
 		if (key == "usn") {
 			if (v.empty() || v.size() > kMaxUsn)
 				return "expected 1 to " + std::to_string(kMaxUsn) + " printable characters";
@@ -425,8 +465,9 @@ private:
 	void target_group(const TargetGroup &tg, const std::string &path,
 			  std::map<std::uint64_t, SourcePos> &group_ids)
 	{
-		static constexpr std::array kStates = {"active",      "nonoptimized", "standby",
-						       "unavailable", "offline",      "transitioning"};
+		static constexpr std::array kStates = {
+			"active",        "nonoptimized", "standby",      "unavailable",
+			"lba_dependent", "offline",      "transitioning"};
 		name(tg.pos, path, tg.name);
 		attrs(Scope::TargetGroup, "", path, tg.attrs);
 		for (const auto &a : tg.attrs) {
@@ -440,8 +481,8 @@ private:
 			} else if (a.key == "state" &&
 				   std::find(kStates.begin(), kStates.end(), a.value) == kStates.end()) {
 				fail(a.pos, path, a.key,
-				     "expected active, nonoptimized, standby, unavailable, offline or "
-				     "transitioning");
+				     "expected active, nonoptimized, standby, unavailable, lba_dependent, "
+				     "offline or transitioning");
 			}
 		}
 		std::map<std::string, SourcePos> members;
