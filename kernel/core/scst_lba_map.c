@@ -49,7 +49,7 @@ static int lm_state(const char **p, u8 *state)
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		len = (unsigned int)strlen(names[i]);
-		if (memcmp(*p, names[i], len) ||
+		if (strncmp(*p, names[i], len) ||
 		    ((*p)[len] && (*p)[len] != ',' && !lm_space((*p)[len])))
 			continue;
 		*p += len;
@@ -120,8 +120,12 @@ int scst_lba_map_parse(const char *text, struct scst_lba_seg *segs,
 	*err_pos = 0;
 	while (lm_space(*p))
 		p++;
-	if (!strcmp(p, "none") || !memcmp(p, "none\n", 5))
-		return 0;
+	if (!strncmp(p, "none", 4)) {
+		for (start = p + 4; lm_space(*start); start++)
+			;
+		if (!*start)
+			return 0;
+	}
 	while (*p) {
 		start = p;
 		*err_pos = (unsigned int)(p - text);
