@@ -41,6 +41,15 @@ udev_db() { # udev_db sdX
 # state TG STATE: set a target group's state through sysfs.
 state() { echo "$2" >"$DG/mp/target_groups/$1/state"; }
 
+# in_active_group SDX FILE: multipath -ll (saved in FILE) shows SDX in the
+# active path group of priority 50. dm names a group active once an I/O
+# went through it after multipathd reloaded the map: poll for it (fio
+# runs 50 s: 8 + 12 + 8 + 10 + 8 s at most from its start).
+in_active_group() {
+	multipath -ll "$map" >"$2" 2>&1 || true
+	grep -A1 'prio=50 status=active' "$2" | grep -q "$1"
+}
+
 # paths: "sdX:dm_state:checker_state:prio" of each path, from multipathd.
 paths() { multipathd show paths format "%d %t %T %p" 2>/dev/null | tail -n +2 | sort; }
 
@@ -134,7 +143,7 @@ check "multipath -ll: the active group first, the standby one enabled" \
 log "fio on $dev while the states swap"
 fio --name=swap --filename="$dev" --ioengine=libaio --direct=1 --rw=randrw \
 	--bs=4k --iodepth=16 --numjobs=2 --size=16M --offset_increment=16M \
-	--verify=crc32c --verify_fatal=1 --time_based --runtime=40 \
+	--verify=crc32c --verify_fatal=1 --time_based --runtime=50 \
 	--group_reporting >fio-swap.out 2>&1 &
 fio_pid=$!
 sleep 8
@@ -145,16 +154,16 @@ state tg_b active
 state tg_a standby
 sleep 12
 ios_b1=$(awk '{print $1 + $5}' "/sys/block/$sdb/stat")
-multipath -ll "$map" >mp-ll-2.txt 2>&1 || true
+wait_for "in_active_group $sdb mp-ll-2.txt" 8 || true
 ios_a1=$(awk '{print $1 + $5}' "/sys/block/$sda/stat")
 log "swap 2: back"
 state tg_a active
 state tg_b standby
 sleep 10
 ios_a2=$(awk '{print $1 + $5}' "/sys/block/$sda/stat")
+wait_for "in_active_group $sda mp-ll-3.txt" 8 || true
 rc=0
 wait $fio_pid || rc=$?
-multipath -ll "$map" >mp-ll-3.txt 2>&1 || true
 cat mp-ll-2.txt
 tail -n 25 fio-swap.out
 check "fio with crc32c verify: no error across the swaps" test "$rc" -eq 0
