@@ -104,7 +104,7 @@ struct isc_session {
 	u32 nr_cmds;			/* commands received, no response yet */
 	u32 nr_cmds_peak;		/* the most nr_cmds has been */
 	bool window_shut;		/* the last MaxCmdSN sent closed it */
-	u32 windows_closed;		/* times it closed */
+	u32 windows_closed;		/* times the initiator used it up */
 	atomic_t busy_rsps;		/* BUSY or TASK SET FULL responses */
 
 	struct isc_conn *conn;

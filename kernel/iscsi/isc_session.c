@@ -297,6 +297,9 @@ bool isc_session_cmdsn_rx(struct isc_session *sess,
 					    sess->initiator, pi->cmdsn,
 					    sess->exp_cmdsn);
 		sess->exp_cmdsn = pi->cmdsn + 1;
+		/* The last CmdSN granted: the initiator waits for more. */
+		if (pi->cmdsn == max)
+			sess->windows_closed++;
 	}
 	/* Until isc_session_cmd_end(), the command takes a place. */
 	if (ok && pi->opcode == ISC_OP_SCSI_CMD &&
@@ -346,16 +349,12 @@ bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn)
 void isc_fill_sn(struct isc_conn *conn, struct isc_sn *sn, bool new_statsn)
 {
 	struct isc_session *sess = conn->sess;
-	bool shut;
 
 	lockdep_assert_held(&conn->tx_mutex);
 	sn->statsn = new_statsn ? conn->stat_sn++ : conn->stat_sn;
 	spin_lock(&sess->sn_lock);
 	sn->exp_cmdsn = sess->exp_cmdsn;
 	sn->max_cmdsn = isc_session_window(sess);
-	shut = sn->max_cmdsn == isc_max_cmdsn(sn->exp_cmdsn, 0);
-	if (shut && !sess->window_shut)
-		sess->windows_closed++;
-	sess->window_shut = shut;
+	sess->window_shut = sn->max_cmdsn == isc_max_cmdsn(sn->exp_cmdsn, 0);
 	spin_unlock(&sess->sn_lock);
 }
