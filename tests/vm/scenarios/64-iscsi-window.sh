@@ -9,16 +9,13 @@
 # timeout: 420
 set -euo pipefail
 source /scst/tests/vm/lib.sh
+source /scst/tests/vm/iscsi-lib.sh
 
-ADMD=/usr/local/bin/scstadmd
-[ -x "$ADMD" ] || fail "$ADMD is not in the initramfs (build user space first)"
 IQN=iqn.2026-11.org.scst:vm.window
-INI1=$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi)
 ADDR=10.99.0.1
 T=$SCST/targets/iscsi/$IQN
 D0=$SCST/devices/disk0
 N0=$SCST/devices/null0
-iscsiadm() { /usr/sbin/iscsiadm "$@"; }
 
 save_results() {
 	cp admd.log iscsid.log fio*.out "$SCST_RESULTS/" 2>/dev/null || true
@@ -26,41 +23,12 @@ save_results() {
 }
 trap save_results EXIT
 
-iscsi_disk() { # iscsi_disk LUN: /dev/sdX of LUN in the open-iscsi session
-	local s sn d
-	for s in /sys/class/iscsi_session/session*; do
-		[ "$(cat "$s/initiatorname" 2>/dev/null)" = "$INI1" ] || continue
-		sn=${s##*/}
-		for d in /sys/class/scsi_device/*:"$1"; do
-			[ -e "$d/device/block" ] || continue
-			readlink -f "$d/device" | grep -q "/$sn/" || continue
-			echo "/dev/$(ls "$d/device/block")"
-			return 0
-		done
-	done
-	return 1
-}
-
-wait_disk() {
-	local d
-	wait_for "d=\$(iscsi_disk $1) && [ \$(cat /sys/block/\${d#/dev/}/size) -gt 0 ]" 60 ||
-		fail "no LUN $1"
-	iscsi_disk "$1"
-}
-
-nsessions() { ls "$T/sessions" 2>/dev/null | wc -l; }
 sess_attr() { cat "$T/sessions/$INI1/$1"; }
 active_cmds() { cat "$SCST/active_commands"; }
 ups() { dmesg | grep -c "session $INI1 tsih [0-9]* up" || true; }
 
-# fio_verify NAME DEV OFFSET: randwrite then crc32c verify, QD 2 x 32.
-fio_verify() {
-	fio --name="$1" --filename="$2" --ioengine=libaio --direct=1 --rw=randwrite \
-		--bs=4k --iodepth=32 --numjobs=2 --size=4M --offset="$3" \
-		--offset_increment=4M --verify=crc32c --verify_fatal=1 --do_verify=1 \
-		--group_reporting >"fio-$1.out" 2>&1 || { tail -n 20 "fio-$1.out"; return 1; }
-	! grep -qiE 'verify.*(fail|bad)|crc32c.*mismatch|err= *[1-9]' "fio-$1.out"
-}
+# fio_write_verify NAME DEV OFFSET: randwrite then crc32c verify, QD 2 x 32.
+fio_write_verify() { fio_verify "$@" --rw=randwrite; }
 
 # slab_settle: SLUB counts the objects of per-CPU slabs as active; give
 # those back first, so that a comparison sees objects in use only.
@@ -72,7 +40,6 @@ slab_settle() {
 }
 
 load_scst
-modprobe iscsi_tcp
 modprobe dummy
 ip link add scst0 type dummy
 ip addr add $ADDR/24 dev scst0
@@ -81,33 +48,26 @@ ip link set scst0 up
 truncate -s 64M /srv/disk0.img
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device disk0 filename=/srv/disk0.img"
 scst_mgmt "$SCST/handlers/vdisk_nullio/mgmt" "add_device null0 size_mb=64"
-scst_mgmt "$SCST/targets/iscsi/mgmt" "add_target $IQN"
-scst_mgmt "$T/luns/mgmt" "add disk0 0"
-scst_mgmt "$T/luns/mgmt" "add null0 1"
+iscsi_target -n "$IQN" disk0:0 null0:1
 check "max_tgt_dev_commands defaults to 0 (no limit)" grep -qx 0 "$D0/max_tgt_dev_commands"
 check "nullio delay_ms defaults to 0" grep -qx 0 "$N0/delay_ms"
 check "QueuedCommands defaults to 128" grep -qx 128 "$T/QueuedCommands"
 echo 4 >"$D0/max_tgt_dev_commands"
 echo 1 >"$T/enabled"
 
-"$ADMD" --foreground --log-level debug --config /tmp/scst.conf \
-	--lock-file /tmp/scstadmd.lock --iscsi-portal $ADDR:3260 >admd.log 2>&1 &
-admd=$!
-wait_for "grep -q 'iSCSI portal' admd.log" 30 || { cat admd.log; fail "scstadmd did not listen"; }
-setsid /usr/sbin/iscsid -f >>iscsid.log 2>&1 &
-wait_for "grep -q iscsid /proc/net/unix" 10 || true
-sleep 1
-iscsiadm -m discovery -t st -p $ADDR >disc.out 2>&1 || { cat disc.out admd.log; fail "discovery"; }
-iscsiadm -m node -T "$IQN" -p $ADDR --login || { cat admd.log; fail "login"; }
-disk=$(wait_disk 0)
-null=$(wait_disk 1)
+admd_start -d $ADDR:3260
+iscsid_start
+iscsi_discover $ADDR
+iscsi_login "$IQN" $ADDR
+disk=$(iscsi_wait_disk "$INI1" 0 60)
+null=$(iscsi_wait_disk "$INI1" 1 60)
 log "open-iscsi session: $disk (fileio, limit 4), $null (nullio)"
-check "one session" test "$(nsessions)" -eq 1
+check "one session" test "$(nsessions "$IQN")" -eq 1
 
 # ---- the window follows max_tgt_dev_commands ----
 log "fio QD 64 against a limit of 4"
 closed0=$(sess_attr window_closed)
-check "fio verify passes at QD 64 with a limit of 4" fio_verify lim4 "$disk" 0
+check "fio verify passes at QD 64 with a limit of 4" fio_write_verify lim4 "$disk" 0
 closed1=$(sess_attr window_closed)
 peak=$(sess_attr commands_peak)
 log "limit 4: at most $peak commands in the target, window closed $((closed1 - closed0)) times"
@@ -120,7 +80,7 @@ check "the window reopened: nothing left in the target" \
 
 log "the limit raised to 16 during the session"
 echo 16 >"$D0/max_tgt_dev_commands"
-check "fio verify passes with a limit of 16" fio_verify lim16 "$disk" 8M
+check "fio verify passes with a limit of 16" fio_write_verify lim16 "$disk" 8M
 peak=$(sess_attr commands_peak)
 log "limit 16: at most $peak commands in the target"
 check "never more than 16 commands in the target" test "$peak" -le 16
@@ -130,15 +90,15 @@ echo 0 >"$D0/max_tgt_dev_commands"
 
 # ---- RspTimeout: a command stuck in the backend ----
 log "a command held past RspTimeout"
-check "fio verify before" fio_verify pre "$disk" 16M
+check "fio verify before" fio_write_verify pre "$disk" 16M
 # The snapshot without a session: the end is compared without one too.
 iscsiadm -m node -T "$IQN" -p $ADDR --logout >/dev/null || true
-wait_for '[ "$(nsessions)" -eq 0 ] && [ "$(active_cmds)" -eq 0 ]' 20 || true
+wait_for '[ "$(nsessions "$IQN")" -eq 0 ] && [ "$(active_cmds)" -eq 0 ]' 20 || true
 slab_settle
 SCST_SLAB_PREFIX=scst_isc slab_snapshot /tmp/slab.rsp.isc
 SCST_SLAB_PREFIX=scst_cmd slab_snapshot /tmp/slab.rsp.cmd
 iscsiadm -m node -T "$IQN" -p $ADDR --login >/dev/null || fail "login again"
-null=$(wait_disk 1)
+null=$(iscsi_wait_disk "$INI1" 1 60)
 echo 3 >"$T/RspTimeout"
 echo 8000 >"$N0/delay_ms"
 old=$(ups)
@@ -154,19 +114,19 @@ log "closed after ${t_close}s"
 check "closed after RspTimeout, before the held command ended (8 s)" \
 	test "$t_close" -ge 2 -a "$t_close" -lt 8
 check "open-iscsi logs in again (session reinstated)" \
-	wait_for '[ "$(nsessions)" -eq 1 ] && [ "$(ups)" -gt "$old" ]' 60
+	wait_for '[ "$(nsessions "$IQN")" -eq 1 ] && [ "$(ups)" -gt "$old" ]' 60
 check "the old session ended after its held command" \
 	sh -c "dmesg | grep -q 'session $INI1 tsih [0-9]* down: a command not done within RspTimeout'"
 rc=0
 wait $ddpid || rc=$?
 check "the held READ succeeds once retried" test $rc -eq 0
 echo 90 >"$T/RspTimeout"
-disk=$(wait_disk 0)
-check "fio verify on the new session" fio_verify post "$disk" 24M
+disk=$(iscsi_wait_disk "$INI1" 0 60)
+check "fio verify on the new session" fio_write_verify post "$disk" 24M
 check "no command left in the core" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
 check "no BUSY or TASK SET FULL on the new session" test "$(sess_attr busy_responses)" -eq 0
 iscsiadm -m node -T "$IQN" -p $ADDR --logout >/dev/null || true
-check "no session after the logout" wait_for '[ "$(nsessions)" -eq 0 ]' 20
+check "no session after the logout" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
 slab_settle
 # The SGV buffer cache keeps buffers on purpose: commands and tasks only.
 no_leak() {
@@ -175,9 +135,7 @@ no_leak() {
 }
 check "no command or task leaked by the held command" no_leak
 
-iscsiadm -k 0 || true
-kill "$admd"
-wait "$admd" || true
+iscsi_stop
 scst_mgmt "$SCST/targets/iscsi/mgmt" "del_target $IQN"
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "del_device disk0"
 scst_mgmt "$SCST/handlers/vdisk_nullio/mgmt" "del_device null0"
