@@ -12,8 +12,8 @@
 #                 .ko.xz decompressed: loading is faster under TCG), /etc and
 #                 the directory skeleton. Inputs: this script and the host's
 #                 installed packages (/var/lib/dpkg/status).
-#   overlay.cpio  /init, tests/vm/{lib.sh,iscsi-lib.sh,scenarios,
-#                 uevent-helper}, the project modules
+#   overlay.cpio  /init, tests/vm/{lib.sh,iscsi-lib.sh,alua-mp-lib.sh,
+#                 scenarios,uevent-helper}, the project modules
 #                 (/lib/modules/<rel>/extra/), the test modules
 #                 (/lib/modules/<rel>/extra/tests/), the userspace binaries
 #                 if built, and the depmod output for all modules.
@@ -243,8 +243,8 @@ build_overlay() {
 	added=()
 	install -m 755 "$top/tests/vm/init" "$root/init"
 	install -m 755 "$top/tests/vm/uevent-helper" "$root/scst/uevent-helper"
-	cp -a "$top/tests/vm/lib.sh" "$top/tests/vm/iscsi-lib.sh" "$top/tests/vm/scenarios" \
-		"$root/scst/tests/vm/"
+	cp -a "$top/tests/vm/lib.sh" "$top/tests/vm/iscsi-lib.sh" \
+		"$top/tests/vm/alua-mp-lib.sh" "$top/tests/vm/scenarios" "$root/scst/tests/vm/"
 	if [ -d "$top/bench/vm" ]; then
 		mkdir -p "$root/scst/bench"
 		cp -a "$top/bench/vm" "$root/scst/bench/"
@@ -284,6 +284,7 @@ overlay_inputs() {
 	echo "$top/tests/vm/uevent-helper"
 	echo "$top/tests/vm/lib.sh"
 	echo "$top/tests/vm/iscsi-lib.sh"
+	echo "$top/tests/vm/alua-mp-lib.sh"
 	find "$top/tests/vm/scenarios" -type f | LC_ALL=C sort
 	[ ! -d "$top/bench/vm" ] || find "$top/bench/vm" -type f | LC_ALL=C sort
 	project_modules
