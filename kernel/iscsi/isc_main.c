@@ -443,7 +443,7 @@ static ssize_t isc_sess_commands_peak_show(struct kobject *kobj,
 				 READ_ONCE(sess->nr_cmds_peak)) : -ENOENT;
 }
 
-/* Times the window closed: MaxCmdSN = ExpCmdSN - 1 was sent. */
+/* Times the initiator used up its window: a command took the last CmdSN. */
 static ssize_t isc_sess_window_closed_show(struct kobject *kobj,
 					   struct kobj_attribute *attr,
 					   char *buf)
