@@ -95,6 +95,15 @@ iscsi_stop() {
 	admd_stop
 }
 
+# dummy_portal ADDR: a dummy device scst0 with ADDR/24, for a portal that
+# a link down or an iptables rule can cut without touching lo.
+dummy_portal() {
+	modprobe dummy
+	ip link add scst0 type dummy
+	ip addr add "$1"/24 dev scst0
+	ip link set scst0 up
+}
+
 # iscsi_iface_second: the iface "second", with the initiator name INI2.
 iscsi_iface_second() {
 	iscsiadm -m iface -I second -o new >/dev/null

@@ -54,10 +54,7 @@ cut() { # cut on|off: drop all iSCSI traffic, both directions
 slab_kmalloc() { awk '$1 ~ /^kmalloc/ {s += $2 * $4} END {print s}' /proc/slabinfo; }
 
 load_scst
-modprobe dummy
-ip link add scst0 type dummy
-ip addr add $ADDR/24 dev scst0
-ip link set scst0 up
+dummy_portal $ADDR
 
 truncate -s 64M /srv/disk0.img
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device disk0 filename=/srv/disk0.img"

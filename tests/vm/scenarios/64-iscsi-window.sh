@@ -40,10 +40,7 @@ slab_settle() {
 }
 
 load_scst
-modprobe dummy
-ip link add scst0 type dummy
-ip addr add $ADDR/24 dev scst0
-ip link set scst0 up
+dummy_portal $ADDR
 
 truncate -s 64M /srv/disk0.img
 scst_mgmt "$SCST/handlers/vdisk_fileio/mgmt" "add_device disk0 filename=/srv/disk0.img"
