@@ -33,6 +33,8 @@
  *  - Attribute values of devices and targets are the strings their sysfs
  *    files show and accept (SCST_A_ATTR nests SCST_A_ATTR_NAME and
  *    SCST_A_ATTR_VALUE), so new handler attributes need no protocol change.
+ *    A device's attributes are its handler's and the core's
+ *    max_tgt_dev_commands.
  *    In replies, SCST_A_ATTR_KEY in SCST_A_ATTR marks a value that is
  *    configuration (given at creation or not the default: the "[key]" line
  *    of the sysfs file), what a saved configuration file holds.
@@ -52,6 +54,8 @@
 #define SCST_NL_NAME_MAX	256	/* names, including the NUL */
 #define SCST_NL_VALUE_MAX	4096	/* attribute values and parameters */
 #define SCST_NL_LUN_MAX		16383
+/* a device's max_tgt_dev_commands: 0 (no limit) .. this */
+#define SCST_NL_MAX_TGT_DEV_COMMANDS	65535
 
 enum scst_nl_cmd {
 	SCST_CMD_UNSPEC,

@@ -272,16 +272,17 @@ scst_nl_writable_attr(const struct attribute *const *attrs, const char *name)
 
 /*
  * Store SCST_A_ATTR of the request into the attribute of @kobj from
- * @attrs, exactly like a write to its sysfs file. No scst_mutex.
+ * @attrs or @more, exactly like a write to its sysfs file. No scst_mutex.
  */
 static int scst_nl_store_attr(struct kobject *kobj,
 			      const struct attribute *const *attrs,
+			      const struct attribute *const *more,
 			      struct nlattr *nla,
 			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[SCST_A_MAX + 1];
 	struct kobj_attribute *kattr;
-	const char *value;
+	const char *name, *value;
 	ssize_t res;
 
 	res = nla_parse_nested(tb, SCST_A_MAX, nla, scst_nl_attr_policy,
@@ -293,7 +294,9 @@ static int scst_nl_store_attr(struct kobject *kobj,
 				    "SCST_A_ATTR needs SCST_A_ATTR_NAME and SCST_A_ATTR_VALUE");
 		return -EINVAL;
 	}
-	kattr = scst_nl_writable_attr(attrs, nla_data(tb[SCST_A_ATTR_NAME]));
+	name = nla_data(tb[SCST_A_ATTR_NAME]);
+	kattr = scst_nl_writable_attr(attrs, name) ?:
+		scst_nl_writable_attr(more, name);
 	if (!kattr) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[SCST_A_ATTR_NAME],
 				    "no such writable attribute");
@@ -301,6 +304,11 @@ static int scst_nl_store_attr(struct kobject *kobj,
 	}
 	value = nla_data(tb[SCST_A_ATTR_VALUE]);
 	res = kattr->store(kobj, kattr, value, strlen(value));
+	if (res == -ERANGE) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SCST_A_ATTR_VALUE],
+				    "the value is out of the attribute's range (see the kernel log)");
+		return res;
+	}
 	if (res < 0) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[SCST_A_ATTR_VALUE],
 				    "the attribute refused the value (see the kernel log)");
@@ -728,7 +736,8 @@ static int scst_nl_fill_dev(struct sk_buff *skb, void *obj,
 			      SCST_A_PAD) ||
 	    nla_put_u32(skb, SCST_A_BLOCK_SIZE, dev->lu.block_size) ||
 	    nla_put_u8(skb, SCST_A_READ_ONLY, dev->lu.read_only) ||
-	    scst_nl_put_attrs(skb, &dev->kobj, dev->devt->dev_attrs, page)) {
+	    scst_nl_put_attrs(skb, &dev->kobj, dev->devt->dev_attrs, page) ||
+	    scst_nl_put_attrs(skb, &dev->kobj, scst_dev_nl_attrs, page)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -906,7 +915,8 @@ static int scst_nl_device_set(struct sk_buff *skb, struct genl_info *info)
 		return res;
 	/* store() runs without scst_mutex, as from sysfs. */
 	res = scst_nl_store_attr(&dev->kobj, dev->devt->dev_attrs,
-				 info->attrs[SCST_A_ATTR], info->extack);
+				 scst_dev_nl_attrs, info->attrs[SCST_A_ATTR],
+				 info->extack);
 	if (!res)
 		scst_nl_config_changed(SCST_CMD_DEVICE_SET,
 				       &(struct scst_nl_names){
@@ -1262,7 +1272,7 @@ static int scst_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 	/* The driver's hooks run without scst_mutex, as from sysfs. */
 	if (attrs[SCST_A_ATTR]) {
 		res = scst_nl_store_attr(&tgt->kobj, tgt->drv->tgtt->tgt_attrs,
-					 attrs[SCST_A_ATTR], info->extack);
+					 NULL, attrs[SCST_A_ATTR], info->extack);
 		if (!res)
 			scst_nl_config_changed(SCST_CMD_TARGET_SET,
 					       &(struct scst_nl_names){

@@ -446,6 +446,7 @@ int scst_sysfs_dev_driver_add(struct scst_dev_driver *drv);
 void scst_sysfs_dev_driver_del(struct scst_dev_driver *drv);
 int scst_sysfs_dev_add(struct scst_device *dev);
 void scst_sysfs_dev_del(struct scst_device *dev);
+extern const struct attribute *const scst_dev_nl_attrs[];
 bool scst_dev_name_ok(const char *name);
 bool scst_mgmt_name_ok(const char *name);
 int scst_sysfs_lock(void);

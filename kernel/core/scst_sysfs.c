@@ -1852,17 +1852,21 @@ static ssize_t scst_dev_read_only_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", scst_to_dev(kobj)->lu.read_only ? 1 : 0);
 }
 
+/* SCST's "[key]" mark when not the default (0): configuration. */
 static ssize_t scst_dev_max_cmds_show(struct kobject *kobj,
 				      struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(scst_to_dev(kobj)->max_tgt_dev_cmds));
+	unsigned int val = READ_ONCE(scst_to_dev(kobj)->max_tgt_dev_cmds);
+
+	if (!val)
+		return sysfs_emit(buf, "0\n");
+	return sysfs_emit(buf, "%u\n[key]\n", val);
 }
 
 /*
  * Commands of one I_T nexus the device takes at once; more get TASK SET
  * FULL, unless the target driver keeps its initiators below it (iSCSI's
- * CmdSN window does). 0: no limit. Not saved in the configuration.
+ * CmdSN window does). 0: no limit. Also netlink's DEVICE_SET.
  */
 static ssize_t scst_dev_max_cmds_store(struct kobject *kobj,
 				       struct kobj_attribute *attr,
@@ -1872,9 +1876,14 @@ static ssize_t scst_dev_max_cmds_store(struct kobject *kobj,
 	unsigned int val;
 	int res;
 
-	res = kstrtouint(buf, 0, &val);
-	if (res)
-		return res;
+	res = kstrtouint(buf, 10, &val);
+	if (res || val > SCST_NL_MAX_TGT_DEV_COMMANDS) {
+		scst_sysfs_err(kobj, attr->attr.name,
+			       "\"%.*s\" is not a number of commands 0..%u (0: no limit)",
+			       (int)strcspn(buf, "\n"), buf,
+			       SCST_NL_MAX_TGT_DEV_COMMANDS);
+		return res ?: -ERANGE;
+	}
 	res = scst_sysfs_lock();
 	if (res)
 		return res;
@@ -1899,6 +1908,12 @@ static struct kobj_attribute scst_dev_blocksize_attr =
 	__ATTR(blocksize, 0444, scst_dev_blocksize_show, NULL);
 static struct kobj_attribute scst_dev_read_only_attr =
 	__ATTR(read_only, 0444, scst_dev_read_only_show, NULL);
+
+/* The core's device attributes that netlink shows and sets, as the handler's. */
+const struct attribute *const scst_dev_nl_attrs[] = {
+	&scst_dev_max_cmds_attr.attr,
+	NULL
+};
 
 static struct attribute *scst_dev_attrs[] = {
 	&scst_dev_type_attr.attr,
@@ -1941,8 +1956,8 @@ static void scst_dev_release(struct kobject *kobj)
 
 /*
  * A successful write to one of the handler's files of a device (e.g.
- * resync_size) is a configuration change for netlink listeners, as
- * DEVICE_SET is.
+ * resync_size) or to max_tgt_dev_commands is a configuration change for
+ * netlink listeners, as DEVICE_SET is.
  */
 static ssize_t scst_dev_attr_store(struct kobject *kobj, struct attribute *attr,
 				   const char *buf, size_t count)
@@ -1950,7 +1965,8 @@ static ssize_t scst_dev_attr_store(struct kobject *kobj, struct attribute *attr,
 	const struct scst_device *dev = scst_to_dev(kobj);
 	ssize_t res = kobj_sysfs_ops.store(kobj, attr, buf, count);
 
-	if (res >= 0 && scst_attr_overridden(dev->devt->dev_attrs, attr))
+	if (res >= 0 && (scst_attr_overridden(dev->devt->dev_attrs, attr) ||
+			 scst_attr_overridden(scst_dev_nl_attrs, attr)))
 		scst_nl_config_changed(SCST_CMD_DEVICE_SET,
 				       &(struct scst_nl_names){
 					       .handler = dev->devt->name,

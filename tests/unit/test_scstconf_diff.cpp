@@ -304,6 +304,23 @@ TEST(ScstconfDiff, SettableDeviceAttributeWithCustomPolicy)
 	expect_plan_works(run, want, p);
 }
 
+TEST(ScstconfDiff, MaxTgtDevCommandsIsSetAndReset)
+{
+	const Config run = scstconf_test::sample();
+	Config want = run;
+	want.handlers[0].devices[0].attrs.add("max_tgt_dev_commands", "4");
+	Plan p = plan_of(run, want);
+	EXPECT_EQ(writes(p), (std::vector<std::string>{"/devices/disk01/max_tgt_dev_commands <- 4"}));
+	expect_plan_works(run, want, p);
+
+	// Dropped from the config: back to 0, no limit.
+	p = plan_of(want, run);
+	ASSERT_EQ(p.ops.size(), 1u) << dump(p);
+	EXPECT_FALSE(p.ops[0].value);
+	EXPECT_EQ(writes(p), (std::vector<std::string>{"/devices/disk01/max_tgt_dev_commands <- 0"}));
+	expect_plan_works(want, run, p);
+}
+
 TEST(ScstconfDiff, MultiValuedAttributes)
 {
 	const Config run = scstconf_test::sample();

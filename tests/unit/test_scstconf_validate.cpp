@@ -249,6 +249,33 @@ TEST(ScstconfValidate, LbaMap)
 			    .empty());
 }
 
+TEST(ScstconfValidate, MaxTgtDevCommands)
+{
+	auto conf = [](const std::string &handler, const std::string &v) {
+		return "HANDLER " + handler + " {\n DEVICE d0 {\n  max_tgt_dev_commands " + v +
+		       "\n }\n}\n";
+	};
+	// The core's attribute: of vdisk devices and of any other handler's.
+	for (const char *good : {"0", "1", "4", "2048", "65535"}) {
+		EXPECT_TRUE(check(conf("vdisk_nullio", good)).empty()) << good;
+		EXPECT_TRUE(check(conf("dev_disk", good)).empty()) << good;
+	}
+	for (const char *bad : {"65536", "-1", "4x", "0x10", "010", "\"\"", "4294967300"}) {
+		for (const char *handler : {"vdisk_nullio", "dev_disk"}) {
+			const Error e = one_error(conf(handler, bad));
+			EXPECT_EQ(e.field, "HANDLER " + std::string(handler) + "/DEVICE d0/max_tgt_dev_commands")
+				<< bad;
+			EXPECT_EQ(e.line, 3) << bad;
+			EXPECT_EQ(e.message, "expected a number of commands 0..65535 (0: no limit)") << bad;
+		}
+	}
+	// Once only, like other settable attributes.
+	EXPECT_EQ(one_error("HANDLER vdisk_nullio {\n DEVICE d0 {\n  max_tgt_dev_commands 4\n"
+			    "  max_tgt_dev_commands 8\n }\n}\n")
+			  .line,
+		  4);
+}
+
 TEST(ScstconfValidate, IscsiAccountsAndPortals)
 {
 	Error e = one_error("TARGET_DRIVER iscsi {\n IncomingUser \"disc short\"\n}\n");

@@ -45,6 +45,29 @@ HANDLER vdisk_fileio {
 	EXPECT_FALSE(f0.attrs.contains("o_direct"));
 }
 
+TEST(ScstctlCanonical, MaxTgtDevCommandsWithoutItsDefault)
+{
+	auto c = scstctl::canonical(conf(R"(
+HANDLER vdisk_nullio {
+	DEVICE n0 {
+		max_tgt_dev_commands 0
+	}
+	DEVICE n1 {
+		max_tgt_dev_commands 16
+	}
+}
+HANDLER dev_disk {
+	DEVICE sdb {
+		max_tgt_dev_commands 0
+	}
+}
+)"),
+				    {});
+	EXPECT_FALSE(c.handlers[0].devices[0].attrs.contains("max_tgt_dev_commands"));
+	EXPECT_EQ(c.handlers[0].devices[1].attrs.get("max_tgt_dev_commands"), "16");
+	EXPECT_FALSE(c.handlers[1].devices[0].attrs.contains("max_tgt_dev_commands"));
+}
+
 TEST(ScstctlCanonical, TargetsAndLuns)
 {
 	auto running = conf(R"(

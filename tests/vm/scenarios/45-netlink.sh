@@ -1,8 +1,9 @@
 #!/bin/bash
 # The generic netlink interface through scstnl (libnl): objects it creates
-# show up in sysfs and the other way round, errors come with the extack
-# text, a monitor receives the events, an unprivileged user may read but
-# not change anything, and a dump of 1000 LUNs spanning many skbs is whole.
+# show up in sysfs and the other way round (the core's max_tgt_dev_commands
+# too), errors come with the extack text, a monitor receives the events, an
+# unprivileged user may read but not change anything, and a dump of 1000
+# LUNs spanning many skbs is whole.
 # timeout: 400
 set -euo pipefail
 source /scst/tests/vm/lib.sh
@@ -67,6 +68,19 @@ check "CONFIG_CHANGED after a write to a handler's sysfs file" \
 	wait_for "[ \$(grep -c '^event=CONFIG_CHANGED cmd=DEVICE_SET handler=vdisk_fileio device=fd0' mon.log) -eq 2 ]" 10
 check "netlink sees the size set through sysfs" has "size=12582912" "$NL" device-get fd0
 check "device-set of a read-only attribute fails" fails_with "no such writable attribute" "$NL" device-set nd0 size_mb 5
+# The core's max_tgt_dev_commands is a device attribute like the handler's.
+check "device-get shows the core's max_tgt_dev_commands" has "attr.max_tgt_dev_commands=0" "$NL" device-get nd0
+check "device-set nd0 max_tgt_dev_commands" "$NL" device-set nd0 max_tgt_dev_commands 8
+check "sysfs shows it" bash -c "head -n1 $SCST/devices/nd0/max_tgt_dev_commands | grep -qx 8"
+check "device-get shows it" has "attr.max_tgt_dev_commands=8" "$NL" device-get nd0
+check "above 65535: the extack says out of range" \
+	fails_with "out of the attribute's range" "$NL" device-set nd0 max_tgt_dev_commands 65536
+check "not a number: refused" fails_with "refused the value" "$NL" device-set nd0 max_tgt_dev_commands 8x
+check "still 8" has "attr.max_tgt_dev_commands=8" "$NL" device-get nd0
+echo 0 >"$SCST/devices/nd0/max_tgt_dev_commands"
+check "CONFIG_CHANGED after device-set and a sysfs write of max_tgt_dev_commands" \
+	wait_for "[ \$(grep -c '^event=CONFIG_CHANGED cmd=DEVICE_SET handler=vdisk_nullio device=nd0' mon.log) -eq 2 ]" 10
+check "netlink sees 0 set through sysfs" has "attr.max_tgt_dev_commands=0" "$NL" device-get nd0
 
 # ---- LUNs, groups, initiators ----
 "$NL" lun-add $D $T 0 nd0 || fail "lun-add 0"

@@ -2,7 +2,8 @@
 # scstadmin on the kernel: -config of a file with three handlers, scst_local
 # targets, groups, initiators and LUNs; the listings (and --json) match;
 # -write_config, -clear_config, -config of the written file give the same
-# state; a sysfs change shows in -write_config; a config with an error, or
+# state; a sysfs change shows in -write_config; a device's
+# max_tgt_dev_commands is set, saved, restored and reset; a config with an error, or
 # whose apply fails in the kernel midway, changes nothing; -check_config
 # shows the difference; an unprivileged user lists but gets EPERM.
 # timeout: 500
@@ -168,6 +169,34 @@ check "the module parameter follows" grep -qx 3 /sys/module/scst/parameters/sgv_
 check "-write_config keeps it" bash -c "$A -write_config w5.conf && grep -qx 'sgv_max_mb 3' w5.conf"
 check "-config of a file without it resets it" "$A" -config w1.conf
 check "back to the default" grep -qx 0 /sys/module/scst/parameters/sgv_max_mb
+
+# ---- a device's max_tgt_dev_commands (the core's, of any handler) ----
+MX=$SCST/devices/null1/max_tgt_dev_commands
+check "w1.conf has no max_tgt_dev_commands (0, the default)" bash -c "! grep -q max_tgt_dev_commands w1.conf"
+check "-set_dev_attr max_tgt_dev_commands" "$A" -set_dev_attr null1 -attributes max_tgt_dev_commands=8
+check "sysfs shows 8, marked configuration" bash -c "head -n1 $MX | grep -qx 8 && sed -n 2p $MX | grep -qxF '[key]'"
+check "-set_dev_attr out of range is refused naming the attribute" \
+	fails_with "max_tgt_dev_commands" "$A" -set_dev_attr null1 -attributes max_tgt_dev_commands=65536
+check "the kernel log says why" \
+	bash -c "dmesg | grep -qF 'devices/null1/max_tgt_dev_commands: \"65536\" is not a number of commands 0..65535'"
+check "and it is still 8" bash -c "head -n1 $MX | grep -qx 8"
+check "-write_config keeps it in DEVICE null1 only" bash -c "$A -write_config w6.conf &&
+	sed -n '/DEVICE null1 {/,/}/p' w6.conf | grep -Eqx '\s+max_tgt_dev_commands 8' &&
+	[ \$(grep -c max_tgt_dev_commands w6.conf) -eq 1 ]"
+check "-clear_config, then -config of that file" bash -c "$A -clear_config -noprompt && $A -config w6.conf"
+check "the new null1 has 8 again" bash -c "head -n1 $MX | grep -qx 8"
+check "a second -config changes nothing" has "No changes" "$A" -config w6.conf
+sed 's/max_tgt_dev_commands 8/max_tgt_dev_commands 70000/' w6.conf >bad3.conf
+line=$(grep -n 'max_tgt_dev_commands 70000' bad3.conf | cut -d: -f1)
+check "a config with it out of range is refused with its line" \
+	fails_with "bad3.conf:$line" "$A" -config bad3.conf
+check "... naming the range" fails_with "0..65535 (0: no limit)" "$A" -config bad3.conf
+sed 's/max_tgt_dev_commands 8/max_tgt_dev_commands 0/' w6.conf >w7.conf
+check "-config with max_tgt_dev_commands 0" "$A" -config w7.conf
+check "sets 0 (no limit), not configuration any more" bash -c "[ \"\$(cat $MX)\" = 0 ]"
+check "which is w1.conf" has "No changes" "$A" -check_config w1.conf
+check "-config of w6.conf again, then of w1.conf" bash -c "$A -config w6.conf && $A -config w1.conf"
+check "drops it back to 0" bash -c "[ \"\$(cat $MX)\" = 0 ]"
 
 # ---- a config with an error in its middle changes nothing ----
 state before.txt

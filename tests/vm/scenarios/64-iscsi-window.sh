@@ -3,7 +3,9 @@
 # fio at queue depth 64 (2 jobs x 32) over open-iscsi never has more than
 # 4 commands in the target, the window closes and reopens, no command gets
 # BUSY or TASK SET FULL, and fio's crc32c verify passes; raising the limit
-# to 16 opens the window wider at once. RspTimeout: a command the backend
+# to 16 opens the window wider at once. The limit is set with scstadmin
+# -set_dev_attr, saved by -write_config and scstadmd, raised by -config of
+# scst.conf and dropped back to 0 by -config. RspTimeout: a command the backend
 # holds (nullio delay_ms) longer than RspTimeout closes the connection, the
 # session is reinstated once the command ends, and nothing leaks.
 # timeout: 420
@@ -18,12 +20,19 @@ D0=$SCST/devices/disk0
 N0=$SCST/devices/null0
 
 save_results() {
-	cp admd.log iscsid.log fio*.out "$SCST_RESULTS/" 2>/dev/null || true
+	cp admd.log iscsid.log fio*.out lim*.conf "$SCST_RESULTS/" 2>/dev/null || true
 	dmesg | grep -E 'scst_iscsi|connection|session' >"$SCST_RESULTS/iscsi-dmesg.txt" || true
 }
 trap save_results EXIT
 
+SA=/usr/local/bin/scstadmin
+[ -x "$SA" ] || fail "scstadmin is not in the initramfs (build user space first)"
+
 sess_attr() { cat "$T/sessions/$INI1/$1"; }
+# dev_limit: disk0's max_tgt_dev_commands, without the "[key]" line.
+dev_limit() { head -n1 "$D0/max_tgt_dev_commands"; }
+# conf_limit FILE: the max_tgt_dev_commands line of DEVICE disk0 in FILE.
+conf_limit() { sed -n '/DEVICE disk0 {/,/}/p' "$1" | grep -Eo 'max_tgt_dev_commands [0-9]+' || true; }
 active_cmds() { cat "$SCST/active_commands"; }
 ups() { dmesg | grep -c "session $INI1 tsih [0-9]* up" || true; }
 
@@ -49,7 +58,12 @@ iscsi_target -n "$IQN" disk0:0 null0:1
 check "max_tgt_dev_commands defaults to 0 (no limit)" grep -qx 0 "$D0/max_tgt_dev_commands"
 check "nullio delay_ms defaults to 0" grep -qx 0 "$N0/delay_ms"
 check "QueuedCommands defaults to 128" grep -qx 128 "$T/QueuedCommands"
-echo 4 >"$D0/max_tgt_dev_commands"
+check "scstadmin -set_dev_attr max_tgt_dev_commands=4" \
+	"$SA" -set_dev_attr disk0 -attributes max_tgt_dev_commands=4
+check "disk0's limit is 4" test "$(dev_limit)" = 4
+check "above 65535 is refused naming the attribute" \
+	fails_with "max_tgt_dev_commands" "$SA" -set_dev_attr disk0 -attributes max_tgt_dev_commands=65536
+check "and changes nothing" test "$(dev_limit)" = 4
 echo 1 >"$T/enabled"
 
 admd_start -d $ADDR:3260
@@ -75,15 +89,25 @@ check "no BUSY or TASK SET FULL response" test "$(sess_attr busy_responses)" -eq
 check "the window reopened: nothing left in the target" \
 	wait_for '[ "$(sess_attr commands)" -eq 0 ] && [ "$(active_cmds)" -eq 0 ]' 10
 
-log "the limit raised to 16 during the session"
-echo 16 >"$D0/max_tgt_dev_commands"
+log "the limit raised to 16 during the session, by scstadmin -config"
+check "scstadmd saved the limit of 4" wait_for '[ "$(conf_limit /tmp/scst.conf)" = "max_tgt_dev_commands 4" ]' 10
+check "-write_config has it" bash -c "$SA -write_config lim4.conf && grep -q 'TARGET $IQN' lim4.conf"
+check "in DEVICE disk0" test "$(conf_limit lim4.conf)" = "max_tgt_dev_commands 4"
+check "-config of the written file changes nothing" has "No changes" "$SA" -config lim4.conf
+sed 's/^\(\s*max_tgt_dev_commands\) 4$/\1 16/' lim4.conf >lim16.conf
+check "-config of it with 16" "$SA" -config lim16.conf
+check "disk0's limit is 16" test "$(dev_limit)" = 16
+check "scstadmd saved the limit of 16" wait_for '[ "$(conf_limit /tmp/scst.conf)" = "max_tgt_dev_commands 16" ]' 10
 check "fio verify passes with a limit of 16" fio_write_verify lim16 "$disk" 8M
 peak=$(sess_attr commands_peak)
 log "limit 16: at most $peak commands in the target"
 check "never more than 16 commands in the target" test "$peak" -le 16
 check "the window opened past 4" test "$peak" -gt 4
 check "still no BUSY or TASK SET FULL response" test "$(sess_attr busy_responses)" -eq 0
-echo 0 >"$D0/max_tgt_dev_commands"
+grep -v 'max_tgt_dev_commands' lim16.conf >lim0.conf
+check "-config of the file without the line" "$SA" -config lim0.conf
+check "drops the limit to 0 (no limit)" test "$(cat "$D0/max_tgt_dev_commands")" = 0
+check "scstadmd saved that too" wait_for '[ -z "$(conf_limit /tmp/scst.conf)" ]' 10
 
 # ---- RspTimeout: a command stuck in the backend ----
 log "a command held past RspTimeout"

@@ -95,6 +95,8 @@ AttrPolicy AttrPolicy::defaults()
 	p.set(Scope::Device, "", "mode_saved", {AttrKind::Settable, "default", false});
 	// The core's user data segments of the lba_dependent ALUA state.
 	p.set(Scope::Device, "", "lba_map", {AttrKind::Settable, "none", false});
+	// The core's queue depth of one I_T nexus on a device, 0: no limit.
+	p.set(Scope::Device, "", "max_tgt_dev_commands", {AttrKind::Settable, "0", false});
 
 	// LUN parameters can only be changed by "replace".
 	p.set(Scope::Lun, "", "read_only", {AttrKind::CreateOnly, std::nullopt, false});

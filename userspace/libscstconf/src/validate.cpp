@@ -14,6 +14,7 @@ namespace {
 constexpr std::uint64_t kMaxLun = 16383;   // SCST_MAX_LUN, flat addressing
 constexpr std::size_t kMaxName = 255;      // SCST_MAX_NAME - 1
 constexpr std::size_t kMaxUsn = 16;        // VDISK_USN_LEN
+constexpr std::uint64_t kMaxTgtDevCommands = 65535;  // SCST_NL_MAX_TGT_DEV_COMMANDS
 
 // The parameters add_device takes, per handler (kernel/core/scst_vdisk.c).
 struct HandlerParams {
@@ -187,8 +188,25 @@ private:
 					  "another device has this name");
 				name(d.pos, dpath, d.name, true);
 				attrs(Scope::Device, h.name, dpath, d.attrs);
+				core_dev_attrs(d, dpath);
 				vdisk_params(h.name, d, dpath);
 			}
+		}
+	}
+
+	// The core's attributes of every handler's devices (scst_sysfs.c).
+	static bool is_core_dev_attr(std::string_view key) { return key == "max_tgt_dev_commands"; }
+
+	void core_dev_attrs(const Device &d, const std::string &path)
+	{
+		for (const auto &a : d.attrs) {
+			if (a.key != "max_tgt_dev_commands")
+				continue;
+			auto n = a.value.size() > 1 && a.value[0] == '0' ? std::nullopt : number(a.value);
+			if (!n || *n > kMaxTgtDevCommands)
+				fail(a.pos, path, a.key,
+				     "expected a number of commands 0.." + std::to_string(kMaxTgtDevCommands) +
+					     " (0: no limit)");
 		}
 	}
 
@@ -198,6 +216,8 @@ private:
 		if (!hp)
 			return;
 		for (const auto &a : d.attrs) {
+			if (is_core_dev_attr(a.key))
+				continue;
 			if (std::find(hp->params.begin(), hp->params.end(), a.key) == hp->params.end()) {
 				std::string known;
 				for (auto p : hp->params)

@@ -659,6 +659,10 @@ Config canonical(Config c, const Config &running)
 				l.attrs.erase("read_only");
 	};
 	for (auto &h : c.handlers) {
+		// The core's max_tgt_dev_commands reads back without its default.
+		for (auto &d : h.devices)
+			if (d.attrs.get("max_tgt_dev_commands") == "0")
+				d.attrs.erase("max_tgt_dev_commands");
 		if (!h.name.starts_with("vdisk_"))
 			continue;
 		for (auto &d : h.devices) {
