@@ -422,64 +422,61 @@ static struct isc_session *isc_kobj_sess(struct kobject *kobj)
 	return scst_sess ? scst_sess_get_priv(scst_sess) : NULL;
 }
 
-/* Commands received and not yet answered (or aborted). */
-static ssize_t isc_sess_commands_show(struct kobject *kobj,
-				      struct kobj_attribute *attr, char *buf)
-{
-	struct isc_session *sess = isc_kobj_sess(kobj);
+/* A counter of the session, shown as sessions/<initiator>/<name>. */
+struct isc_sess_stat {
+	struct kobj_attribute attr;
+	size_t off;		/* of the counter in struct isc_session */
+	bool atomic;		/* an atomic_t; else a u32 */
+};
 
-	return sess ? sysfs_emit(buf, "%u\n", READ_ONCE(sess->nr_cmds)) :
-		      -ENOENT;
-}
-
-/* The most commands the session has had in the target at once. */
-static ssize_t isc_sess_commands_peak_show(struct kobject *kobj,
-					   struct kobj_attribute *attr,
-					   char *buf)
-{
-	struct isc_session *sess = isc_kobj_sess(kobj);
-
-	return sess ? sysfs_emit(buf, "%u\n",
-				 READ_ONCE(sess->nr_cmds_peak)) : -ENOENT;
-}
-
-/* Times the initiator used up its window: a command took the last CmdSN. */
-static ssize_t isc_sess_window_closed_show(struct kobject *kobj,
-					   struct kobj_attribute *attr,
-					   char *buf)
-{
-	struct isc_session *sess = isc_kobj_sess(kobj);
-
-	return sess ? sysfs_emit(buf, "%u\n",
-				 READ_ONCE(sess->windows_closed)) : -ENOENT;
-}
-
-/* Responses with status BUSY or TASK SET FULL. */
-static ssize_t isc_sess_busy_show(struct kobject *kobj,
+static ssize_t isc_sess_stat_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
+	const struct isc_sess_stat *st =
+		container_of(attr, struct isc_sess_stat, attr);
 	struct isc_session *sess = isc_kobj_sess(kobj);
+	const void *p;
 
-	return sess ? sysfs_emit(buf, "%d\n", atomic_read(&sess->busy_rsps)) :
-		      -ENOENT;
+	if (!sess)
+		return -ENOENT;
+	p = (const char *)sess + st->off;
+	if (st->atomic)
+		return sysfs_emit(buf, "%d\n", atomic_read(p));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*(const u32 *)p));
 }
 
-static struct kobj_attribute isc_sess_commands_attr =
-	__ATTR(commands, 0444, isc_sess_commands_show, NULL);
-static struct kobj_attribute isc_sess_commands_peak_attr =
-	__ATTR(commands_peak, 0444, isc_sess_commands_peak_show, NULL);
-static struct kobj_attribute isc_sess_window_closed_attr =
-	__ATTR(window_closed, 0444, isc_sess_window_closed_show, NULL);
-static struct kobj_attribute isc_sess_busy_attr =
-	__ATTR(busy_responses, 0444, isc_sess_busy_show, NULL);
+#define ISC_SESS_FIELD(_field)	(((struct isc_session *)0)->_field)
+#define ISC_SESS_ATOMIC(_field)	__same_type(ISC_SESS_FIELD(_field), atomic_t)
+
+/* A u32 or an atomic_t of struct isc_session: nothing else compiles. */
+#define ISC_SESS_STAT(_name, _field)					\
+	{								\
+		.attr = __ATTR(_name, 0444, isc_sess_stat_show, NULL),	\
+		.off = offsetof(struct isc_session, _field) +		\
+		       BUILD_BUG_ON_ZERO(!ISC_SESS_ATOMIC(_field) &&	\
+					 !__same_type(ISC_SESS_FIELD(_field), u32)), \
+		.atomic = ISC_SESS_ATOMIC(_field),			\
+	}
+
+static const struct isc_sess_stat isc_sess_stats[] = {
+	/* Commands received and not yet answered (or aborted). */
+	ISC_SESS_STAT(commands, nr_cmds),
+	/* The most commands the session has had in the target at once. */
+	ISC_SESS_STAT(commands_peak, nr_cmds_peak),
+	/* Times the initiator used up its window: a command took the last CmdSN. */
+	ISC_SESS_STAT(window_closed, windows_closed),
+	/* Responses with status BUSY or TASK SET FULL. */
+	ISC_SESS_STAT(busy_responses, busy_rsps),
+};
 
 static const struct attribute *const isc_sess_attrs[] = {
-	&isc_sess_commands_attr.attr,
-	&isc_sess_commands_peak_attr.attr,
-	&isc_sess_window_closed_attr.attr,
-	&isc_sess_busy_attr.attr,
+	&isc_sess_stats[0].attr.attr,
+	&isc_sess_stats[1].attr.attr,
+	&isc_sess_stats[2].attr.attr,
+	&isc_sess_stats[3].attr.attr,
 	NULL
 };
+static_assert(ARRAY_SIZE(isc_sess_attrs) == ARRAY_SIZE(isc_sess_stats) + 1);
 
 const struct scst_tgt_template isc_tgtt = {
 	.name			= ISC_DRIVER_NAME,
