@@ -422,6 +422,31 @@ static int scst_nl_dump_done(struct sk_buff *skb, int res)
 	return skb->len;
 }
 
+/*
+ * A dump of the objects on @head, one message each by @fill, from where
+ * the previous part stopped (cb->args[0]); @off is the offset of their
+ * list_head. scst_mutex held.
+ */
+static int scst_nl_dump_list(struct sk_buff *skb, struct netlink_callback *cb,
+			     const struct scst_nl_dst *dst,
+			     struct list_head *head, size_t off,
+			     scst_nl_fill_fn fill)
+{
+	struct list_head *pos;
+	long i = 0;
+	int res;
+
+	list_for_each(pos, head) {
+		if (i++ < cb->args[0])
+			continue;
+		res = fill(skb, (char *)pos - off, dst, NULL);
+		if (res)
+			return res;
+		cb->args[0] = i;
+	}
+	return 0;
+}
+
 /* ---- events ---- */
 
 static struct sk_buff_head scst_nl_events;
@@ -700,20 +725,13 @@ static int scst_nl_handler_get(struct sk_buff *skb, struct genl_info *info)
 static int scst_nl_handler_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct scst_nl_dst dst = scst_nl_dump_dst(cb, SCST_CMD_HANDLER_GET);
-	struct scst_dev_driver *drv;
-	long i = 0;
-	int res = 0;
+	int res;
 
 	mutex_lock(&scst_mutex);
 	cb->seq = atomic_read(&scst_nl_generation);
-	list_for_each_entry(drv, &scst_dev_driver_list, list) {
-		if (i++ < cb->args[0])
-			continue;
-		res = scst_nl_fill_handler(skb, drv, &dst, NULL);
-		if (res)
-			break;
-		cb->args[0] = i;
-	}
+	res = scst_nl_dump_list(skb, cb, &dst, &scst_dev_driver_list,
+				offsetof(struct scst_dev_driver, list),
+				scst_nl_fill_handler);
 	mutex_unlock(&scst_mutex);
 	return scst_nl_dump_done(skb, res);
 }
@@ -963,20 +981,13 @@ static int scst_nl_driver_get(struct sk_buff *skb, struct genl_info *info)
 static int scst_nl_driver_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct scst_nl_dst dst = scst_nl_dump_dst(cb, SCST_CMD_DRIVER_GET);
-	struct scst_tgt_driver *drv;
-	long i = 0;
-	int res = 0;
+	int res;
 
 	mutex_lock(&scst_mutex);
 	cb->seq = atomic_read(&scst_nl_generation);
-	list_for_each_entry(drv, &scst_tgt_driver_list, list) {
-		if (i++ < cb->args[0])
-			continue;
-		res = scst_nl_fill_drv(skb, drv, &dst, NULL);
-		if (res)
-			break;
-		cb->args[0] = i;
-	}
+	res = scst_nl_dump_list(skb, cb, &dst, &scst_tgt_driver_list,
+				offsetof(struct scst_tgt_driver, list),
+				scst_nl_fill_drv);
 	mutex_unlock(&scst_mutex);
 	return scst_nl_dump_done(skb, res);
 }
@@ -1380,24 +1391,15 @@ static int scst_nl_group_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct scst_nl_dst dst = scst_nl_dump_dst(cb, SCST_CMD_GROUP_GET);
 	struct scst_tgt *tgt;
-	struct scst_acg *acg;
-	long i = 0;
 	int res;
 
 	mutex_lock(&scst_mutex);
 	cb->seq = atomic_read(&scst_nl_generation);
 	res = scst_nl_find_tgt(scst_genl_dump_attrs(cb), cb->extack, &tgt);
-	if (res)
-		goto out;
-	list_for_each_entry(acg, &tgt->acgs, list) {
-		if (i++ < cb->args[0])
-			continue;
-		res = scst_nl_fill_acg(skb, acg, &dst, NULL);
-		if (res)
-			break;
-		cb->args[0] = i;
-	}
-out:
+	if (!res)
+		res = scst_nl_dump_list(skb, cb, &dst, &tgt->acgs,
+					offsetof(struct scst_acg, list),
+					scst_nl_fill_acg);
 	mutex_unlock(&scst_mutex);
 	return scst_nl_dump_done(skb, res);
 }
@@ -1571,26 +1573,17 @@ out:
 static int scst_nl_lun_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct scst_nl_dst dst = scst_nl_dump_dst(cb, SCST_CMD_LUN_GET);
-	struct scst_acg_dev *acg_dev;
 	struct scst_acg *acg;
-	long i = 0;
 	int res;
 
 	mutex_lock(&scst_mutex);
 	cb->seq = atomic_read(&scst_nl_generation);
 	res = scst_nl_find_acg(scst_genl_dump_attrs(cb), cb->extack, false,
 			       &acg);
-	if (res)
-		goto out;
-	list_for_each_entry(acg_dev, &acg->acg_devs, acg_list) {
-		if (i++ < cb->args[0])
-			continue;
-		res = scst_nl_fill_lun(skb, acg_dev, &dst, NULL);
-		if (res)
-			break;
-		cb->args[0] = i;
-	}
-out:
+	if (!res)
+		res = scst_nl_dump_list(skb, cb, &dst, &acg->acg_devs,
+					offsetof(struct scst_acg_dev, acg_list),
+					scst_nl_fill_lun);
 	mutex_unlock(&scst_mutex);
 	return scst_nl_dump_done(skb, res);
 }
@@ -1712,25 +1705,16 @@ out:
 static int scst_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct scst_nl_dst dst = scst_nl_dump_dst(cb, SCST_CMD_SESSION_GET);
-	struct scst_session *sess;
 	struct scst_tgt *tgt;
-	long i = 0;
 	int res;
 
 	mutex_lock(&scst_mutex);
 	cb->seq = atomic_read(&scst_nl_generation);
 	res = scst_nl_find_tgt(scst_genl_dump_attrs(cb), cb->extack, &tgt);
-	if (res)
-		goto out;
-	list_for_each_entry(sess, &tgt->sessions, list) {
-		if (i++ < cb->args[0])
-			continue;
-		res = scst_nl_fill_sess(skb, sess, &dst, NULL);
-		if (res)
-			break;
-		cb->args[0] = i;
-	}
-out:
+	if (!res)
+		res = scst_nl_dump_list(skb, cb, &dst, &tgt->sessions,
+					offsetof(struct scst_session, list),
+					scst_nl_fill_sess);
 	mutex_unlock(&scst_mutex);
 	return scst_nl_dump_done(skb, res);
 }
