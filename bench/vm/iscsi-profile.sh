@@ -1,12 +1,14 @@
 #!/bin/bash
-# Profile, not a race: where the CPU and the wakeups of one 4k command go,
+# Profile, not a race: where the CPU and the wakeups of one command go,
 # ours against LIO (and tgt), same VM, same open-iscsi, nullio LUNs. For
-# each target and each of 4k randwrite and randread (QD32, two jobs) one
-# fio run, during which it counts context switches and the CPU time of
-# every thread (schedstat: run time and times scheduled in), grouped by
-# role, per I/O; softirq and irq time from /proc/stat. With perf in the
-# image, a system-wide profile of ours and LIO during the writes (top
-# symbols, by command). Threads that come and go within a run (fio) are
+# each target and each of 4k randwrite and randread (QD32, two jobs) and
+# 1 MiB sequential read (QD8, one job, as iscsi-nullio) one fio run,
+# during which it counts context switches and the CPU time of every
+# thread (schedstat: run time and times scheduled in), grouped by role,
+# per I/O; softirq and irq time from /proc/stat. With perf in the image,
+# a system-wide profile of ours and LIO during the 4k writes and the
+# 1 MiB reads (top symbols, by command). SCST_PROFILE_TESTS and
+# SCST_PROFILE_PERF (set by a wrapper scenario) choose fewer tests. Threads that come and go within a run (fio) are
 # not in the per-thread figures: the /proc/stat totals have them. The
 # negotiated iSCSI parameters of each session come first.
 # Prints "per_io TARGET TEST ..." lines; figures are noisy under TCG.
@@ -55,20 +57,30 @@ role_awk='function role(c) {
 
 stat_line() { awk '/^cpu / {print $2 + $3, $4, $5 + $6, $7, $8} /^ctxt/ {print $2}' /proc/stat | paste -sd' '; }
 
-# profile TARGET TEST RW: one fio run, then per-I/O figures.
+# name:rw:bs:depth:jobs of each test
+declare -A shape=([randwrite]=randwrite:4k:32:2 [randread]=randread:4k:32:2
+	[seqread]=read:1M:8:1)
+tests=${SCST_PROFILE_TESTS:-randwrite randread seqread}
+perf_tests=${SCST_PROFILE_PERF:-randwrite seqread}
+
+# profile TARGET TEST: one fio run, then per-I/O figures.
 profile() {
-	local t=$1 name=$2 rw=$3 s0 s1 out ios
+	local t=$1 name=$2 rw bs depth jobs s0 s1 out ios
+	IFS=: read -r rw bs depth jobs <<<"${shape[$name]}"
 	thread_stats >ts0
 	s0=$(stat_line)
 	out=$(fio --name="$t-$name" --filename="${disk[$t]}" --ioengine=libaio --direct=1 \
-		--rw="$rw" --bs=4k --iodepth=32 --numjobs=2 --group_reporting \
+		--rw="$rw" --bs="$bs" --iodepth="$depth" --numjobs="$jobs" --group_reporting \
 		--runtime="$runtime" --time_based --size=512M \
 		--output-format=terse --terse-version=3 2>"fio-$t-$name.out")
 	s1=$(stat_line)
 	thread_stats >ts1
-	# terse v3: read total I/Os field 6, write 47
-	ios=$(echo "$out" | awk -F';' '{print $6 + $47}')
+	# terse v3: KiB read field 6, written 47
+	ios=$(echo "$out" | awk -F';' -v bs="$bs" '{
+		kb = bs + 0; if (bs ~ /[mM]$/) kb *= 1024
+		print int(($6 + $47) / kb) }')
 	echo "per_io $t $name ios=$ios iops=$((ios / runtime))" \
+		"MB/s=$(echo "$out" | awk -F';' '{printf "%.1f", ($7 + $48) / 1024}')" \
 		"$(awk -v a="$s0" -v b="$s1" -v n="$ios" 'BEGIN {
 			split(a, x, " "); split(b, y, " ");
 			# usr+nice sys idle+iowait irq softirq ctxt (USER_HZ ticks)
@@ -84,39 +96,50 @@ profile() {
 				run[g] / n / 1000, sw[g] / n }' ts0 ts1 | sort
 }
 
-for name in randwrite randread; do
+for name in $tests; do
 	for t in ours lio tgt; do
-		profile "$t" "$name" "$name"
+		profile "$t" "$name"
 	done
 done
+# The core's buffer cache: hits, misses, buffers freed while busy.
+sgv=/sys/kernel/scst_tgt/sgv
+[ ! -d $sgv ] || { cat $sgv/stats $sgv/global_stats 2>/dev/null || true; }
 
 # perf takes seconds to start under TCG: it samples the middle of a
 # longer fio run.
 perf_profile() {
-	local t=$1 f=perf-$1-randwrite fio_pid
+	local t=$1 name=$2 f=perf-$1-$2 fio_pid rw bs depth jobs
+	IFS=: read -r rw bs depth jobs <<<"${shape[$name]}"
 	fio --name="$f" --filename="${disk[$t]}" --ioengine=libaio --direct=1 \
-		--rw=randwrite --bs=4k --iodepth=32 --numjobs=2 --group_reporting \
+		--rw="$rw" --bs="$bs" --iodepth="$depth" --numjobs="$jobs" --group_reporting \
 		--runtime=25 --time_based --size=512M >"$f.fio" 2>&1 &
 	fio_pid=$!
 	sleep 3
 	perf record -a -g -F 499 -o "$f.data" -- sleep 8 >/dev/null 2>&1 || true
 	wait "$fio_pid" || true
 	grep -E 'IOPS' "$f.fio" || true
-	echo "== perf $t randwrite: by command"
+	echo "== perf $t $name: by command"
 	{ perf report -i "$f.data" --no-children --sort comm --stdio 2>/dev/null || true; } |
 		grep -v '^#' | grep '%' | head -12 || true
-	echo "== perf $t randwrite: top symbols (self)"
+	echo "== perf $t $name: top symbols (self)"
 	{ perf report -i "$f.data" --no-children --sort sym --stdio -g none 2>/dev/null || true; } |
 		grep -v '^#' | grep '%' | head -60 || true
 	{ perf report -i "$f.data" --no-children --sort comm,sym --stdio -g none 2>/dev/null || true; } |
 		grep -v '^#' | grep '%' | head -150 >"$SCST_RESULTS/$f.comm-sym.txt" || true
 	{ perf report -i "$f.data" --children --sort sym --stdio -g none 2>/dev/null || true; } |
 		grep -v '^#' | grep '%' | head -150 >"$SCST_RESULTS/$f.children.txt" || true
+	# Who calls the copies and page clearing: call chains into them.
+	{ perf report -i "$f.data" --no-children --stdio \
+		--symbols=memcpy_erms,memcpy_orig,memset_erms,memset_orig,clear_page_erms,clear_page_rep,clear_page_orig \
+		-g caller,0.5,callee 2>/dev/null || true; } | grep -v '^#' | head -300 \
+		>"$SCST_RESULTS/$f.copy-callers.txt" || true
 }
 
 if command -v perf >/dev/null; then
-	for t in ours lio; do
-		perf_profile "$t"
+	for name in $perf_tests; do
+		for t in ours lio; do
+			perf_profile "$t" "$name"
+		done
 	done
 fi
 iscsiadm -m node --logout >/dev/null 2>&1 || true
