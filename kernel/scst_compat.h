@@ -192,6 +192,59 @@ static inline void scst_ubuf_init(struct ubuf_info *uarg,
 	refcount_set(&uarg->refcnt, 1);
 	uarg->flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
 }
+
+/*
+ * scst_sock_splice() - send @len bytes of the pages in @bv (@n of them)
+ * by reference: TCP takes page references instead of copying, and drops
+ * them when it is done with the data (no notification). The pages must
+ * come from the page allocator. @flags: MSG_NOSIGNAL, MSG_MORE.
+ * 6.1 has kernel_sendpage() (its sendmsg() ignores MSG_SPLICE_PAGES and
+ * copies), 6.12 only MSG_SPLICE_PAGES.
+ *
+ * Return: bytes sent (fewer than @len only if interrupted), or a
+ * negative errno.
+ */
+#include <linux/bvec.h>
+#include <linux/net.h>
+#include <linux/uio.h>
+
+static inline int scst_sock_splice(struct socket *sock, struct bio_vec *bv,
+				   unsigned int n, size_t len, int flags)
+{
+#ifdef SCST_HAVE_KERNEL_SENDPAGE
+	size_t sent = 0, off, l;
+	unsigned int i;
+	int f, res;
+
+	for (i = 0; i < n; i++) {
+		for (off = bv[i].bv_offset;
+		     off < bv[i].bv_offset + bv[i].bv_len; off += l) {
+			l = min_t(size_t, PAGE_SIZE - offset_in_page(off),
+				  bv[i].bv_offset + bv[i].bv_len - off);
+			f = flags;
+			if (sent + l < len)
+				f |= MSG_MORE;
+			if (f & MSG_MORE)
+				f |= MSG_SENDPAGE_NOTLAST;
+			res = kernel_sendpage(sock,
+					      nth_page(bv[i].bv_page,
+						       off >> PAGE_SHIFT),
+					      offset_in_page(off), l, f);
+			if (res <= 0)
+				return sent ? sent : res;
+			sent += res;
+			if (res < l)
+				return sent;
+		}
+	}
+	return sent;
+#else
+	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
+
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, len);
+	return sock_sendmsg(sock, &msg);
+#endif
+}
 #endif /* __KERNEL__ */
 
 #endif /* SCST_COMPAT_H */

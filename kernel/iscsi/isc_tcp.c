@@ -7,6 +7,14 @@
  * PDU to send. A copied Data-In PDU goes out in one sendmsg() (header,
  * data pages and tail as bio_vecs), other PDUs as header, data and tail.
  *
+ * Data-In segments of at least splice_threshold bytes are not copied:
+ * TCP takes references to the command's pages (sendpage on 6.1,
+ * MSG_SPLICE_PAGES on 6.12) and drops them when the peer has ACKed the
+ * data. There is no completion: the command completes when its PDUs are
+ * sent, and the core's buffer cache frees, rather than reuses, a buffer
+ * whose pages TCP still holds. This saves the copy into new socket pages,
+ * which the kernel clears first (init_on_alloc).
+ *
  * Data-In segments of at least zerocopy_threshold bytes go out from the
  * command's pages without a copy (MSG_ZEROCOPY with our own ubuf_info in
  * msg_ubuf, one per task): TCP calls isc_tcp_zc_complete() once per skb
@@ -50,6 +58,11 @@ static unsigned int zerocopy_threshold;
 module_param(zerocopy_threshold, uint, 0644);
 MODULE_PARM_DESC(zerocopy_threshold,
 		 "Send Data-In segments of at least this many bytes from the command's pages without a copy; 0: never (default 0)");
+
+static unsigned int splice_threshold = 65536;
+module_param(splice_threshold, uint, 0644);
+MODULE_PARM_DESC(splice_threshold,
+		 "Send Data-In segments of at least this many bytes by page reference, not copied, with no completion; 0: never (default 65536)");
 
 /*
  * A PDU's header and tail (padding, data digest) in memory a bio_vec can
@@ -507,6 +520,41 @@ static int isc_tcp_send_sg_copy(struct isc_tcp *t, const struct isc_tx_pdu *pdu,
 	}
 }
 
+/*
+ * A Data-In PDU whose data TCP takes by page reference (sendpage on 6.1,
+ * MSG_SPLICE_PAGES on 6.12): header and tail are copied. The last piece
+ * goes out without MSG_MORE, so that TCP sends it, and the peer's ACK
+ * frees the pages, before the command completes: pages still held then
+ * make the core free the buffer instead of reusing it.
+ */
+static int isc_tcp_send_sg_splice(struct isc_tcp *t,
+				  const struct isc_tx_pdu *pdu, u32 hlen,
+				  u32 tlen)
+{
+	u32 off = pdu->sg_off, left = pdu->data_len, got;
+	unsigned int n;
+	int res;
+
+	res = isc_tcp_send_buf(t->sock, t->txb->hdr, hlen, true);
+	while (!res && left) {
+		n = isc_sg_bvecs(pdu->sg, off, left, t->tx_bv,
+				 ISC_TCP_TX_BVECS, &got);
+		if (!n)
+			return -EINVAL;
+		res = scst_sock_splice(t->sock, t->tx_bv, n, got,
+				       MSG_NOSIGNAL |
+				       (got < left || tlen ? MSG_MORE : 0));
+		if (res <= 0)
+			return res ?: -EPIPE;
+		off += res;
+		left -= res;
+		res = 0;
+	}
+	if (res || !tlen)
+		return res;
+	return isc_tcp_send_buf(t->sock, t->txb->tail, tlen, false);
+}
+
 static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 {
 	struct isc_tcp *t = isc_tcp(conn);
@@ -514,6 +562,7 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 	u8 *hdr = t->txb->hdr, *tail = t->txb->tail;
 	u32 len = pdu->data_len, hlen = ISC_BHS_LEN, tlen = isc_pad_len(len);
 	struct ubuf_info *uarg;
+	unsigned int threshold;
 	bool hold;
 	u32 crc;
 	int res;
@@ -544,8 +593,12 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 	}
 
 	uarg = len && pdu->sg ? isc_tcp_zc_arm(conn, pdu) : NULL;
-	if (len && pdu->sg && !uarg)
+	if (len && pdu->sg && !uarg) {
+		threshold = READ_ONCE(splice_threshold);
+		if (threshold && len >= threshold)
+			return isc_tcp_send_sg_splice(t, pdu, hlen, tlen);
 		return isc_tcp_send_sg_copy(t, pdu, hlen, tlen, hold);
+	}
 
 	res = isc_tcp_send_buf(sock, hdr, hlen, len || hold);
 	if (res || !len)
