@@ -1,7 +1,8 @@
 #!/bin/bash
 # iSCSI end to end: scstadmd logs open-iscsi in (no authentication) and
 # hands the connections to scst_iscsi. Discovery, login, fio with crc32c
-# verify, two sessions at once (Data-In sent with zero copy from there on),
+# verify (also with 256 KiB blocks, whose Data-In goes out by page
+# reference), two sessions at once (Data-In sent with zero copy from there on),
 # fio killed mid-I/O then logout and login again; after logout and unload
 # no slab object of ours is left.
 # timeout: 300
@@ -42,6 +43,11 @@ disk1=$(iscsi_wait_disk "$INI1" 1)
 log "session 1: nullio $null1, fileio $disk1"
 check "one session in sysfs" test "$(nsessions "$IQN")" -eq 1
 check "fio verify on the fileio LUN" fio_verify s1 "$disk1" 0
+# Data-In segments of 64 KiB and more go out by page reference.
+check "splice_threshold is 65536" \
+	grep -qx 65536 /sys/module/scst_iscsi/parameters/splice_threshold
+check "fio verify, 256 KiB blocks (Data-In by page reference)" \
+	fio_verify s1big "$disk1" 0 --bs=256k
 check "fio randread on the nullio LUN" fio --name=nr --filename="$null1" \
 	--ioengine=libaio --direct=1 --rw=randread --bs=64k --iodepth=16 \
 	--size=16M --output=fio-nullread.out
