@@ -59,10 +59,10 @@ module_param(zerocopy_threshold, uint, 0644);
 MODULE_PARM_DESC(zerocopy_threshold,
 		 "Send Data-In segments of at least this many bytes from the command's pages without a copy; 0: never (default 0)");
 
-static unsigned int splice_threshold = 65536;
+static unsigned int splice_threshold;
 module_param(splice_threshold, uint, 0644);
 MODULE_PARM_DESC(splice_threshold,
-		 "Send Data-In segments of at least this many bytes by page reference, not copied, with no completion; 0: never (default 65536)");
+		 "Send Data-In segments of at least this many bytes by page reference, not copied, with no completion; 0: never (default 0)");
 
 /*
  * A PDU's header and tail (padding, data digest) in memory a bio_vec can

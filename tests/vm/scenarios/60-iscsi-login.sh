@@ -43,11 +43,11 @@ disk1=$(iscsi_wait_disk "$INI1" 1)
 log "session 1: nullio $null1, fileio $disk1"
 check "one session in sysfs" test "$(nsessions "$IQN")" -eq 1
 check "fio verify on the fileio LUN" fio_verify s1 "$disk1" 0
-# Data-In segments of 64 KiB and more go out by page reference.
-check "splice_threshold is 65536" \
-	grep -qx 65536 /sys/module/scst_iscsi/parameters/splice_threshold
+# Data-In segments of 64 KiB and more by page reference, then copied again.
+echo 65536 >/sys/module/scst_iscsi/parameters/splice_threshold
 check "fio verify, 256 KiB blocks (Data-In by page reference)" \
 	fio_verify s1big "$disk1" 0 --bs=256k
+echo 0 >/sys/module/scst_iscsi/parameters/splice_threshold
 check "fio randread on the nullio LUN" fio --name=nr --filename="$null1" \
 	--ioengine=libaio --direct=1 --rw=randread --bs=64k --iodepth=16 \
 	--size=16M --output=fio-nullread.out
