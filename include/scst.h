@@ -89,6 +89,7 @@ enum scst_rx_status {
 	SCST_RX_STATUS_SUCCESS,
 	SCST_RX_STATUS_ERROR,		/* transport failed: abort, send CHECK */
 	SCST_RX_STATUS_ERROR_FATAL,	/* transport gone: finish silently */
+	SCST_RX_STATUS_BUSY,		/* no buffer for the data: send BUSY */
 };
 
 /* What a device handler's exec() did with the command. */

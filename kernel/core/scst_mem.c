@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SCSI target core: data buffers of commands whose target driver does not
- * bring its own scatterlist, and the SGV cache that recycles them.
+ * bring its own scatterlist, and the SGV cache that recycles them. A
+ * target driver that must receive data-out before the core has parsed the
+ * command (iSCSI immediate data) borrows its buffer from the same cache
+ * (scst_sgv_buf_alloc(), scst_sgv_buf_free()): it counts against the
+ * same limits, but the driver owns and frees it.
  *
  * Buffers come from the page allocator (never slab), so transports can
  * send them with zero copy.
@@ -33,8 +37,10 @@
  * New pages are zeroed. A recycled buffer holds the data of an earlier
  * command, possibly of another initiator. That is harmless when the buffer
  * is overwritten before anything of it is sent: a WRITE receives its data
- * into it, a READ from a backing store fills what it returns, an emulated
- * command returns only what it copied in. Two cases remain:
+ * into it (a driver's borrowed buffer is only used that way, and its
+ * command runs only once all the data is in), a READ from a backing store
+ * fills what it returns, an emulated command returns only what it copied
+ * in. Two cases remain:
  *  - a data-out phase the target driver cannot run (no rdy_to_xfer): the
  *    core zeroes the recycled buffer, so no stale data reaches a medium;
  *  - a handler that may answer a READ without filling the buffer
@@ -413,42 +419,32 @@ static bool sgv_reserve(long n)
 /* ---- command buffers ---- */
 
 /* Buffers over SGV_MAX_PAGES: straight from the page allocator. */
-static int sgv_alloc_big(struct scst_cmd *cmd, unsigned long npages,
-			 gfp_t gfp)
+static int sgv_alloc_big(struct scst_sgv_buf *buf, u32 len,
+			 unsigned long npages, gfp_t gfp)
 {
-	unsigned int nents;
-
 	if (!sgv_reserve(npages))
 		return -ENOMEM;
-	cmd->sg = sgl_alloc(cmd->bufflen, gfp | __GFP_NOWARN | __GFP_ZERO,
-			    &nents);
-	if (!cmd->sg) {
+	buf->sg = sgl_alloc(len, gfp | __GFP_NOWARN | __GFP_ZERO, &buf->nents);
+	if (!buf->sg) {
 		atomic_long_sub(npages, &sgv_pages_total);
 		atomic_long_inc(&sgv_alloc_failures);
 		return -ENOMEM;
 	}
-	cmd->sg_cnt = nents;
+	buf->obj = NULL;
 	atomic_long_inc(&sgv_big_allocs);
 	return 0;
 }
 
-/**
- * scst_alloc_buffer() - give @cmd a data buffer of cmd->bufflen bytes
- * @cmd:	command in the PREPARE state, without a target driver buffer
- * @gfp:	GFP_KERNEL, or GFP_ATOMIC in atomic context
- *
- * Return: 0, or -ENOMEM when memory or sgv_max_mb ran out.
- */
-int scst_alloc_buffer(struct scst_cmd *cmd, gfp_t gfp)
+/* A buffer of @len (> 0) bytes into @buf: a hit, a new object or a big one. */
+static int sgv_buf_get(struct scst_sgv_buf *buf, u32 len, gfp_t gfp)
 {
-	const struct scst_tgt_template *tgtt = cmd->sess->tgt->drv->tgtt;
-	unsigned long npages = DIV_ROUND_UP(cmd->bufflen, PAGE_SIZE), flags;
+	unsigned long npages = DIV_ROUND_UP(len, PAGE_SIZE), flags;
 	struct scst_sgv_obj *obj;
 	struct sgv_class *cls;
 	unsigned int order;
 
 	if (npages > SGV_MAX_PAGES)
-		return sgv_alloc_big(cmd, npages, gfp);
+		return sgv_alloc_big(buf, len, npages, gfp);
 	order = order_base_2(npages);
 	cls = &sgv_classes[order];
 
@@ -477,16 +473,41 @@ int scst_alloc_buffer(struct scst_cmd *cmd, gfp_t gfp)
 		}
 	}
 	atomic_long_inc(&cls->in_use);
-	sgv_obj_fit(obj, cmd->bufflen);
+	sgv_obj_fit(obj, len);
+	buf->obj = obj;
+	buf->sg = obj->sg;
+	buf->nents = obj->nents;
+	return 0;
+}
+
+/**
+ * scst_alloc_buffer() - give @cmd a data buffer of cmd->bufflen bytes
+ * @cmd:	command in the PREPARE state, without a target driver buffer
+ * @gfp:	GFP_KERNEL, or GFP_ATOMIC in atomic context
+ *
+ * Return: 0, or -ENOMEM when memory or sgv_max_mb ran out.
+ */
+int scst_alloc_buffer(struct scst_cmd *cmd, gfp_t gfp)
+{
+	const struct scst_tgt_template *tgtt = cmd->sess->tgt->drv->tgtt;
+	struct scst_sgv_buf buf;
+	struct scst_sgv_obj *obj;
+	int res;
+
+	res = sgv_buf_get(&buf, cmd->bufflen, gfp);
+	if (res)
+		return res;
+	obj = buf.obj;
 	/* Data-out the driver cannot receive: never pass old data on. */
-	if (obj->stale && cmd->dir != SCST_DIR_IN && !tgtt->rdy_to_xfer) {
+	if (obj && obj->stale && cmd->dir != SCST_DIR_IN &&
+	    !tgtt->rdy_to_xfer) {
 		sg_zero_buffer(obj->sg, obj->nents, cmd->bufflen, 0);
 		obj->stale = false;
 		atomic_long_inc(&sgv_zeroed);
 	}
 	cmd->sgv = obj;
-	cmd->sg = obj->sg;
-	cmd->sg_cnt = obj->nents;
+	cmd->sg = buf.sg;
+	cmd->sg_cnt = buf.nents;
 	return 0;
 }
 
@@ -526,23 +547,72 @@ destroy:
 	sgv_obj_destroy(obj);
 }
 
+/* Give back what sgv_buf_get() put into @buf; any context. */
+static void sgv_buf_put(struct scst_sgv_buf *buf)
+{
+	if (buf->obj) {
+		sgv_obj_put(buf->obj);
+	} else {
+		sgl_free(buf->sg);
+		atomic_long_sub(buf->nents, &sgv_pages_total);
+	}
+	buf->obj = NULL;
+	buf->sg = NULL;
+	buf->nents = 0;
+}
+
 /**
  * scst_free_buffer() - release the data buffer of @cmd; any context
  * @cmd:	the command being freed
  */
 void scst_free_buffer(struct scst_cmd *cmd)
 {
+	struct scst_sgv_buf buf = {
+		.sg = cmd->sg, .nents = cmd->sg_cnt, .obj = cmd->sgv,
+	};
+
 	if (cmd->tgt_sg || !cmd->sg)
 		return;
-	if (cmd->sgv) {
-		sgv_obj_put(cmd->sgv);
-		cmd->sgv = NULL;
-	} else {
-		sgl_free(cmd->sg);
-		atomic_long_sub(cmd->sg_cnt, &sgv_pages_total);
-	}
+	sgv_buf_put(&buf);
+	cmd->sgv = NULL;
 	cmd->sg = NULL;
 }
+
+/**
+ * scst_sgv_buf_alloc() - a buffer from the SGV cache for a target driver
+ * @buf:	out: the scatterlist (@buf->sg, @buf->nents) and its object
+ * @len:	bytes, more than 0; the scatterlist describes exactly these
+ * @gfp:	GFP_KERNEL, or GFP_ATOMIC in atomic context
+ *
+ * For a driver that must have the buffer of a data-out command before the
+ * core parses it (e.g. to receive iSCSI immediate data), to pass on with
+ * scst_cmd_set_tgt_sg(). The buffer stays the driver's: it counts against
+ * sgv_max_mb like the core's own, and the driver gives it back with
+ * scst_sgv_buf_free() once the core is done with the command
+ * (on_free_cmd()) and the driver with the pages. A recycled buffer holds
+ * an earlier command's data, possibly of another initiator: the command
+ * may only execute once the driver has written every byte of it.
+ *
+ * Return: 0, or -ENOMEM when memory or sgv_max_mb ran out.
+ */
+int scst_sgv_buf_alloc(struct scst_sgv_buf *buf, u32 len, gfp_t gfp)
+{
+	if (WARN_ON_ONCE(!len))
+		return -EINVAL;
+	return sgv_buf_get(buf, len, gfp);
+}
+EXPORT_SYMBOL_GPL(scst_sgv_buf_alloc);
+
+/**
+ * scst_sgv_buf_free() - give back a scst_sgv_buf_alloc() buffer; any context
+ * @buf:	the buffer; emptied
+ */
+void scst_sgv_buf_free(struct scst_sgv_buf *buf)
+{
+	if (buf->sg)
+		sgv_buf_put(buf);
+}
+EXPORT_SYMBOL_GPL(scst_sgv_buf_free);
 
 /**
  * scst_cmd_buf_stale() - whether @cmd's buffer may hold foreign data
@@ -551,7 +621,8 @@ void scst_free_buffer(struct scst_cmd *cmd)
  * Return: true when the buffer was recycled by the SGV cache and may hold
  * data of an earlier command, possibly of another initiator. A handler
  * that answers a READ without filling the buffer must clear it then.
- * False for new (zeroed) buffers and for the target driver's own buffers.
+ * False for new (zeroed) buffers and for buffers the target driver brought
+ * (scst_cmd_set_tgt_sg()), even from the cache: those it fills itself.
  */
 bool scst_cmd_buf_stale(struct scst_cmd *cmd)
 {

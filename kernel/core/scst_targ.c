@@ -385,6 +385,11 @@ void scst_rx_data(struct scst_cmd *cmd, enum scst_rx_status status,
 				      SCST_AQ_DATA_PHASE_ERROR);
 		cmd->state = SCST_CMD_STATE_DEV_DONE;
 		break;
+	case SCST_RX_STATUS_BUSY:
+		/* Like a buffer the core could not allocate (sgv_max_mb). */
+		cmd->status = SCST_STATUS_BUSY;
+		cmd->state = SCST_CMD_STATE_DEV_DONE;
+		break;
 	default:
 		/* The transport is gone: nothing can be sent back. */
 		set_bit(SCST_CMDF_ABORTED, &cmd->flags);

@@ -4,10 +4,15 @@
  * unsolicited Data-Out, R2T and solicited Data-Out), Data-In with the
  * status in the last PDU, SCSI Response, and Task Management.
  *
- * Write data lands in pages we allocate for the command and hand to the
- * core as its buffer (scst_cmd_set_tgt_sg()), so the transport reads it
- * straight from the socket to where the device handler takes it. Read
- * data goes out from the core's buffer.
+ * Write data lands in a buffer we take from the core's SGV cache
+ * (scst_sgv_buf_alloc()) before the core has seen the command, and hand
+ * to the core as the command's (scst_cmd_set_tgt_sg()), so the transport
+ * reads it straight from the socket to where the device handler takes it.
+ * The buffer stays ours: the task gives it back when it is freed, after
+ * on_free_cmd(). A recycled buffer holds an earlier command's data, so a
+ * write runs only once all of its data is in; one that gets no buffer
+ * (sgv_max_mb) is answered BUSY with its data dropped. Read data goes out
+ * from the core's buffer.
  *
  * A task's references: one for the core (dropped in on_free_cmd()), one
  * while it is in conn->tasks (writes until their response), one for the
@@ -51,8 +56,7 @@ struct isc_task *isc_task_alloc_default(struct isc_conn *conn, gfp_t gfp)
 
 void isc_task_free_default(struct isc_task *task)
 {
-	if (task->wsg)
-		sgl_free(task->wsg);
+	scst_sgv_buf_free(&task->wbuf);
 	isc_task_free(task);
 }
 
@@ -269,13 +273,11 @@ static int isc_cmd_new(struct isc_conn *conn, struct isc_rx_pdu *rx,
 	task->exp_xfer_len = pi->exp_xfer_len;
 	task->write = pi->write && pi->exp_xfer_len;
 
-	if (task->write) {
-		task->wsg = sgl_alloc(pi->exp_xfer_len, GFP_KERNEL,
-				      &task->wnents);
-		if (!task->wsg) {
-			res = -ENOMEM;
-			goto out_free;
-		}
+	/* No buffer (sgv_max_mb): not in the table, all its data dropped. */
+	if (task->write &&
+	    scst_sgv_buf_alloc(&task->wbuf, pi->exp_xfer_len, GFP_KERNEL))
+		task->no_buf = true;
+	if (task->write && !task->no_buf) {
 		/*
 		 * Unsolicited data: the immediate data, plus Data-Out up to
 		 * FirstBurstLength unless InitialR2T or F says there is none.
@@ -317,22 +319,18 @@ static int isc_cmd_new(struct isc_conn *conn, struct isc_rx_pdu *rx,
 	else
 		dir = SCST_DIR_NONE;
 	scst_cmd_set_expected(cmd, dir, pi->exp_xfer_len);
-	if (task->write)
-		scst_cmd_set_tgt_sg(cmd, task->wsg, task->wnents);
+	if (task->wbuf.sg)
+		scst_cmd_set_tgt_sg(cmd, task->wbuf.sg, task->wbuf.nents);
 
 	if (pi->data_len) {
 		/* Immediate data: straight into the command's pages. */
-		rx->sg = task->wsg;
+		rx->sg = task->wbuf.sg;
 		rx->sg_off = 0;
 		rx->task = task;
 		return 0;
 	}
 	isc_task_submit(task);
 	return 0;
-
-out_free:
-	conn->ops->free_task(task);
-	return res;
 }
 
 int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
@@ -359,7 +357,7 @@ void isc_cmd_rx_immediate_done(struct isc_conn *conn, struct isc_rx_pdu *rx,
 		return;
 	if (bad)
 		isc_task_unlist(task);
-	else
+	else if (!task->no_buf)
 		task->received = rx->pi.data_len;
 	isc_task_submit(task);
 }
@@ -424,7 +422,7 @@ int isc_data_out_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 	rx->task = task;
 	if (!isc_data_out_in_sequence(task, pi))
 		return 0;	/* the data goes nowhere */
-	rx->sg = task->wsg;
+	rx->sg = task->wbuf.sg;
 	rx->sg_off = pi->offset;
 	return 0;
 }
@@ -464,6 +462,11 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 	struct isc_r2t_batch b;
 	bool complete;
 
+	/* The core found a buffer after all: still nowhere for the data. */
+	if (task->no_buf) {
+		scst_rx_data(cmd, SCST_RX_STATUS_BUSY, SCST_CONTEXT_DIRECT_QUICK);
+		return SCST_TGT_RES_SUCCESS;
+	}
 	spin_lock(&conn->task_lock);
 	if (conn->closing || !task->in_table) {
 		spin_unlock(&conn->task_lock);

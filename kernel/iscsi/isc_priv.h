@@ -39,6 +39,7 @@
 #include <linux/net.h>
 
 #include "scst.h"
+#include "scst_sgv.h"
 #include "iscsi_pdu.h"
 #include "iscsi_text.h"
 
@@ -245,9 +246,12 @@ struct isc_task {
 	u32 exp_xfer_len;
 	bool write;
 	bool in_table;		/* in conn->tasks */
-	/* write data, our own pages (the command's buffer) */
-	struct scatterlist *wsg;
-	unsigned int wnents;
+	/*
+	 * write data: our buffer from the core's SGV cache, the command's
+	 * (scst_cmd_set_tgt_sg()); empty when none could be had (no_buf)
+	 */
+	struct scst_sgv_buf wbuf;
+	bool no_buf;		/* a write without a buffer: answered BUSY */
 	u32 received;		/* write bytes received */
 	u32 unsol_end;		/* unsolicited data ends here */
 	u32 r2t_next;		/* next offset to solicit */

@@ -650,8 +650,7 @@ static struct isc_task *isc_tcp_alloc_task(struct isc_conn *conn, gfp_t gfp)
 /* Any context: the last reference may go in a zero-copy completion. */
 static void isc_tcp_free_task(struct isc_task *task)
 {
-	if (task->wsg)
-		sgl_free(task->wsg);
+	scst_sgv_buf_free(&task->wbuf);
 	kmem_cache_free(isc_tcp_task_cache,
 			container_of(task, struct isc_tcp_task, task));
 }
