@@ -15,8 +15,10 @@
  * from the core's buffer.
  *
  * A task's references: one for the core (dropped in on_free_cmd()), one
- * while it is in conn->tasks (writes until their response), one for the
- * receive side while it reads a Data-Out into the task's pages.
+ * while it is in conn->tasks (writes that may get Data-Out, until their
+ * response), one for the receive side while it reads a Data-Out into the
+ * task's pages. A write whose data all came as immediate data gets no
+ * Data-Out: it stays out of the table, like a read.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -288,6 +290,10 @@ static int isc_cmd_new(struct isc_conn *conn, struct isc_rx_pdu *rx,
 			task->unsol_end = min(conn->p.first_burst,
 					      pi->exp_xfer_len);
 		task->r2t_next = task->unsol_end;
+		/* No Data-Out can follow: no need to find the task by ITT. */
+		task->all_in = pi->data_len == pi->exp_xfer_len;
+	}
+	if (task->write && !task->no_buf && !task->all_in) {
 		spin_lock(&conn->task_lock);
 		res = xa_insert(&conn->tasks, task->itt, task, GFP_ATOMIC);
 		if (!res) {
@@ -346,7 +352,7 @@ int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 
 /*
  * The immediate data is in, or is @bad: then the command must not run,
- * and out of the table rdy_to_xfer() fails it.
+ * and out of the table (and not all_in) rdy_to_xfer() fails it.
  */
 void isc_cmd_rx_immediate_done(struct isc_conn *conn, struct isc_rx_pdu *rx,
 			       bool bad)
@@ -355,10 +361,12 @@ void isc_cmd_rx_immediate_done(struct isc_conn *conn, struct isc_rx_pdu *rx,
 
 	if (!task)
 		return;
-	if (bad)
+	if (bad) {
 		isc_task_unlist(task);
-	else if (!task->no_buf)
+		task->all_in = false;
+	} else if (!task->no_buf) {
 		task->received = rx->pi.data_len;
+	}
 	isc_task_submit(task);
 }
 
@@ -467,6 +475,19 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 		scst_rx_data(cmd, SCST_RX_STATUS_BUSY, SCST_CONTEXT_DIRECT_QUICK);
 		return SCST_TGT_RES_SUCCESS;
 	}
+	/*
+	 * All data came with the command (immediate): go on here (process
+	 * context, the receive thread) as far as it goes without waiting
+	 * for a device.
+	 */
+	if (task->all_in) {
+		if (READ_ONCE(conn->closing))
+			return SCST_TGT_RES_FATAL_ERROR;
+		task->state = ISC_TASK_EXEC;
+		scst_rx_data(cmd, SCST_RX_STATUS_SUCCESS,
+			     SCST_CONTEXT_DIRECT_QUICK);
+		return SCST_TGT_RES_SUCCESS;
+	}
 	spin_lock(&conn->task_lock);
 	if (conn->closing || !task->in_table) {
 		spin_unlock(&conn->task_lock);
@@ -482,11 +503,7 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 	spin_unlock(&conn->task_lock);
 
 	isc_send_r2ts(conn, &b);
-	/*
-	 * All data came with the command (immediate or unsolicited): go on
-	 * here (process context, usually the receive thread) as far as it
-	 * goes without waiting for a device.
-	 */
+	/* All data came with the command (unsolicited Data-Out too). */
 	if (complete)
 		scst_rx_data(cmd, isc_task_rx_status(task),
 			     SCST_CONTEXT_DIRECT_QUICK);

@@ -246,6 +246,7 @@ struct isc_task {
 	u32 exp_xfer_len;
 	bool write;
 	bool in_table;		/* in conn->tasks */
+	bool all_in;		/* a write whose data all came immediate */
 	/*
 	 * write data: our buffer from the core's SGV cache, the command's
 	 * (scst_cmd_set_tgt_sg()); empty when none could be had (no_buf)
