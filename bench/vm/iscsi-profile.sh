@@ -133,6 +133,11 @@ perf_profile() {
 		--symbols=memcpy_erms,memcpy_orig,memset_erms,memset_orig,clear_page_erms,clear_page_rep,clear_page_orig \
 		-g caller,0.5,callee 2>/dev/null || true; } | grep -v '^#' | head -300 \
 		>"$SCST_RESULTS/$f.copy-callers.txt" || true
+	# Who waits on a contended spinlock: the call chains into the slow path.
+	{ perf report -i "$f.data" --no-children --stdio \
+		--symbol-filter=queued_spin_lock_slowpath -g graph,0.5,callee \
+		2>/dev/null || true; } | grep -v '^#' | head -120 \
+		>"$SCST_RESULTS/$f.spin-callers.txt" || true
 }
 
 if command -v perf >/dev/null; then
