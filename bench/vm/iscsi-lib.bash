@@ -68,6 +68,15 @@ bench_login() {
 	iscsi_wait_disk "$1" "$3"
 }
 
+# bench_ours_only: our target alone, logged in, its LUN 0 set up as
+# bench_queue_setup does; sets disk (for benchmarks of our modes only).
+bench_ours_only() {
+	ours_start
+	iscsid_start
+	disk=$(bench_login "$IQN_OURS" 3260 0)
+	log "$(bench_queue_setup "$disk")"
+}
+
 # bench_queue_setup DEV: the same queue settings for every disk (LIO and
 # tgt report rotational, which adds entropy sampling per I/O).
 bench_queue_setup() {

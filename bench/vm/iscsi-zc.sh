@@ -15,10 +15,7 @@ trap bench_save EXIT
 rounds=${SCST_BENCH_ROUNDS:-5}
 P=/sys/module/scst_iscsi/parameters/zerocopy_threshold
 
-ours_start
-iscsid_start
-disk=$(bench_login "$IQN_OURS" 3260 0)
-log "$(bench_queue_setup "$disk")"
+bench_ours_only
 log "disk=$disk rounds=$rounds runtime=${SCST_BENCH_RUNTIME:-5}s"
 
 declare -A iops mbs cpu
