@@ -11,8 +11,9 @@
  * The buffer stays ours: the task gives it back when it is freed, after
  * on_free_cmd(). A recycled buffer holds an earlier command's data, so a
  * write runs only once all of its data is in; one that gets no buffer
- * (sgv_max_mb) is answered BUSY with its data dropped. Read data goes out
- * from the core's buffer.
+ * (sgv_max_mb) is answered BUSY with its data dropped, and the CmdSN
+ * window shrinks (isc_session_limit()). Read data goes out from the
+ * core's buffer.
  *
  * A task's references: one for the core (dropped in on_free_cmd()), one
  * while it is in conn->tasks (writes that may get Data-Out, until their
@@ -113,15 +114,15 @@ static void isc_task_unrun(struct isc_task *task)
 }
 
 /*
- * @task no longer counts against the CmdSN window; @rsp_follows: its
- * response, with the new window, goes out next.
+ * @task no longer counts against the CmdSN window; @how: whether its
+ * response, with the new window, goes out next, and if it is BUSY.
  */
-static void isc_task_end(struct isc_task *task, bool rsp_follows)
+static void isc_task_end(struct isc_task *task, enum isc_cmd_end how)
 {
 	isc_task_unrun(task);
 	if (task->counted) {
 		task->counted = false;
-		isc_session_cmd_end(task->conn->sess, rsp_follows);
+		isc_session_cmd_end(task->conn->sess, task->cmdsn, how);
 	}
 }
 
@@ -346,7 +347,8 @@ int isc_cmd_rx(struct isc_conn *conn, struct isc_rx_pdu *rx)
 
 	/* Not for the core after all: its place in the window is free. */
 	if (!task)
-		isc_session_cmd_end(conn->sess, false);
+		isc_session_cmd_end(conn->sess, rx->pi.cmdsn,
+				    ISC_CMD_END_NO_RSP);
 	return res;
 }
 
@@ -607,8 +609,6 @@ static void isc_send_status(struct isc_task *task, struct scst_cmd *cmd)
 	sense_len = min_t(unsigned int, sense_len, SCST_SENSE_BUFFERSIZE);
 	/* Status goes with the data unless sense data needs a Response. */
 	in_data = resp_len && status == SCST_STATUS_GOOD && !sense_len;
-	if (status == SCST_STATUS_BUSY || status == SCST_STATUS_TASK_SET_FULL)
-		atomic_inc(&conn->sess->busy_rsps);
 
 	mutex_lock(&conn->tx_mutex);
 	while (off < resp_len) {
@@ -688,11 +688,17 @@ void isc_task_tx_put(struct isc_task *task)
 int isc_xmit_response(struct scst_cmd *cmd)
 {
 	struct isc_task *task = scst_cmd_get_tgt_priv(cmd);
-
 	bool aborted = scst_cmd_aborted(cmd);
+	u8 status = scst_cmd_get_status(cmd);
+	enum isc_cmd_end how = ISC_CMD_END_RSP;
 
+	if (aborted)
+		how = ISC_CMD_END_NO_RSP;
+	else if (status == SCST_STATUS_BUSY ||
+		 status == SCST_STATUS_TASK_SET_FULL)
+		how = ISC_CMD_END_BUSY;
 	isc_task_unlist(task);
-	isc_task_end(task, !aborted);
+	isc_task_end(task, how);
 	refcount_set(&task->tx_ref, 1);
 	/* An aborted task gets no response (RFC 7143 4.2.3.4). */
 	if (!aborted)
@@ -708,7 +714,7 @@ void isc_on_free_cmd(struct scst_cmd *cmd)
 	isc_task_unlist(task);
 	/* After xmit_response() (then in any context), or instead of it. */
 	if (task->counted || !list_empty(&task->run_entry))
-		isc_task_end(task, false);
+		isc_task_end(task, ISC_CMD_END_NO_RSP);
 	isc_conn_task_put(task);
 }
 

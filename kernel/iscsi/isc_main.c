@@ -467,6 +467,12 @@ static const struct isc_sess_stat isc_sess_stats[] = {
 	ISC_SESS_STAT(window_closed, windows_closed),
 	/* Responses with status BUSY or TASK SET FULL. */
 	ISC_SESS_STAT(busy_responses, busy_rsps),
+	/* The window's limit after those (AIMD), up to QueuedCommands. */
+	ISC_SESS_STAT(busy_window, busy.limit),
+	/* The least it has been. */
+	ISC_SESS_STAT(busy_window_low, busy.low),
+	/* Times a BUSY or TASK SET FULL shrank it. */
+	ISC_SESS_STAT(busy_window_shrinks, busy.shrinks),
 };
 
 static const struct attribute *const isc_sess_attrs[] = {
@@ -474,6 +480,9 @@ static const struct attribute *const isc_sess_attrs[] = {
 	&isc_sess_stats[1].attr.attr,
 	&isc_sess_stats[2].attr.attr,
 	&isc_sess_stats[3].attr.attr,
+	&isc_sess_stats[4].attr.attr,
+	&isc_sess_stats[5].attr.attr,
+	&isc_sess_stats[6].attr.attr,
 	NULL
 };
 static_assert(ARRAY_SIZE(isc_sess_attrs) == ARRAY_SIZE(isc_sess_stats) + 1);

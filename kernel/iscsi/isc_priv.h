@@ -97,7 +97,9 @@ struct isc_session {
 	 * The CmdSN window (isc_session.c) admits no more commands than the
 	 * core takes: MaxCmdSN only moves on while the commands in the core
 	 * plus the CmdSNs granted and not yet received stay within
-	 * scst_sess_get_max_cmds() and QueuedCommands.
+	 * scst_sess_get_max_cmds(), QueuedCommands and busy.limit, which
+	 * BUSY and TASK SET FULL responses shrink (buffer memory,
+	 * sgv_max_mb) and the other responses let grow back (AIMD).
 	 */
 	spinlock_t sn_lock;		/* the fields below */
 	u32 exp_cmdsn;
@@ -106,7 +108,8 @@ struct isc_session {
 	u32 nr_cmds_peak;		/* the most nr_cmds has been */
 	bool window_shut;		/* the last MaxCmdSN sent closed it */
 	u32 windows_closed;		/* times the initiator used it up */
-	atomic_t busy_rsps;		/* BUSY or TASK SET FULL responses */
+	u32 busy_rsps;			/* BUSY or TASK SET FULL responses */
+	struct isc_aimd busy;		/* the limit they leave, <= queue_depth */
 
 	struct isc_conn *conn;
 	bool keep_tsih;			/* a reinstating session took it */
@@ -309,7 +312,15 @@ void isc_session_destroy(struct isc_session *sess);
 bool isc_session_cmdsn_rx(struct isc_session *sess,
 			  const struct isc_pdu_info *pi);
 bool isc_session_cmdsn_pending(struct isc_session *sess, u32 cmdsn);
-void isc_session_cmd_end(struct isc_session *sess, bool rsp_follows);
+/* How a SCSI command ends, for the window (isc_session_cmd_end()). */
+enum isc_cmd_end {
+	ISC_CMD_END_NO_RSP,	/* no response: aborted, or not for the core */
+	ISC_CMD_END_RSP,	/* a response follows */
+	ISC_CMD_END_BUSY,	/* a response with BUSY or TASK SET FULL */
+};
+
+void isc_session_cmd_end(struct isc_session *sess, u32 cmdsn,
+			 enum isc_cmd_end how);
 void isc_fill_sn(struct isc_conn *conn, struct isc_sn *sn, bool new_statsn);
 
 /* isc_conn.c */

@@ -205,6 +205,7 @@ int isc_session_conn_add(const char *target, struct isc_conn_args *a,
 	sess->tsih = new_tsih;
 	sess->tgt = tgt;
 	sess->queue_depth = READ_ONCE(tgt->params[ISC_TP_QUEUED_COMMANDS]);
+	isc_aimd_init(&sess->busy, sess->queue_depth);
 
 	sess->scst_sess = scst_register_session(tgt->scst_tgt, a->initiator,
 						sess);
@@ -244,14 +245,22 @@ out_free:
 
 /*
  * The most commands the session may have between their CmdSN and their
- * response: QueuedCommands, and no more than the core takes without
- * TASK SET FULL.
+ * response: QueuedCommands, no more than the core takes without TASK SET
+ * FULL, and what the BUSY responses leave (sess->busy, at most
+ * QueuedCommands). Those come when a command gets no buffer (sgv_max_mb):
+ * buffer memory is shared by all sessions and its use depends on the
+ * commands' sizes, so the window cannot know beforehand how many fit. It
+ * learns it from the BUSY responses instead, the way TCP learns the
+ * capacity of a path from lost packets (isc_aimd_rsp()): a few commands
+ * get BUSY each time the window grows too large, not every command over
+ * the memory. sn_lock held.
  */
 static u32 isc_session_limit(struct isc_session *sess)
 {
 	u32 core = scst_sess_get_max_cmds(sess->scst_sess);
+	u32 limit = min(sess->busy.limit, sess->queue_depth);
 
-	return core ? min(core, sess->queue_depth) : sess->queue_depth;
+	return core ? min(core, limit) : limit;
 }
 
 /*
@@ -312,18 +321,29 @@ bool isc_session_cmdsn_rx(struct isc_session *sess,
 /**
  * isc_session_cmd_end() - a SCSI command no longer takes a place
  * @sess: its session
- * @rsp_follows: its response is about to be sent, with the window
+ * @cmdsn: its CmdSN
+ * @how: whether its response is about to be sent (with the window), and
+ *	 whether that is BUSY or TASK SET FULL
  *
- * Process context. A window that closed and is not reopened by a
+ * Process context. A response adjusts the limit the BUSY responses set
+ * (isc_aimd_rsp()). A window that closed and is not reopened by a
  * response would stall the initiator: a NOP-In then carries MaxCmdSN.
  */
-void isc_session_cmd_end(struct isc_session *sess, bool rsp_follows)
+void isc_session_cmd_end(struct isc_session *sess, u32 cmdsn,
+			 enum isc_cmd_end how)
 {
 	bool reopen;
 
 	spin_lock(&sess->sn_lock);
+	if (how != ISC_CMD_END_NO_RSP) {
+		if (how == ISC_CMD_END_BUSY)
+			sess->busy_rsps++;
+		isc_aimd_rsp(&sess->busy, sess->queue_depth, cmdsn,
+			     how == ISC_CMD_END_BUSY, sess->nr_cmds,
+			     sess->max_cmdsn);
+	}
 	sess->nr_cmds--;
-	reopen = sess->window_shut && !rsp_follows;
+	reopen = sess->window_shut && how == ISC_CMD_END_NO_RSP;
 	spin_unlock(&sess->sn_lock);
 	if (reopen)
 		isc_conn_reopen_window(sess->conn);

@@ -436,6 +436,52 @@ enum isc_cmdsn_verdict isc_cmdsn_check(u32 cmdsn, u32 exp_cmdsn,
 }
 EXPORT_SYMBOL_GPL(isc_cmdsn_check);
 
+void isc_aimd_init(struct isc_aimd *w, u32 cap)
+{
+	*w = (struct isc_aimd){ .limit = cap, .low = cap };
+}
+EXPORT_SYMBOL_GPL(isc_aimd_init);
+
+/**
+ * isc_aimd_rsp() - account a response in a window limit
+ * @w:		the limit
+ * @cap:	the most it grows to (at least 1)
+ * @cmdsn:	the CmdSN of the command answered
+ * @busy:	the response is BUSY or TASK SET FULL
+ * @in_flight:	the commands the target has, this one included
+ * @max_cmdsn:	the highest MaxCmdSN granted so far
+ */
+void isc_aimd_rsp(struct isc_aimd *w, u32 cap, u32 cmdsn, bool busy,
+		  u32 in_flight, u32 max_cmdsn)
+{
+	u32 half = max(in_flight / 2, 1U);
+
+	/* Admitted after the last shrink: its round trip is over. */
+	if (w->recovering && isc_sn_gt(cmdsn, w->recover_sn))
+		w->recovering = false;
+	if (busy) {
+		if (w->recovering)
+			return;
+		w->shrinks++;
+		w->limit = min(w->limit, half);
+		w->low = min(w->low, w->limit);
+		w->credit = 0;
+		w->recover_sn = max_cmdsn;
+		w->recovering = true;
+		return;
+	}
+	if (w->limit >= cap) {
+		/* QueuedCommands may have been lowered. */
+		w->limit = cap;
+		return;
+	}
+	if (++w->credit >= w->limit) {
+		w->credit = 0;
+		w->limit++;
+	}
+}
+EXPORT_SYMBOL_GPL(isc_aimd_rsp);
+
 u32 isc_ttt_alloc(u32 *next, u32 *span)
 {
 	u32 ttt = (*next)++;

@@ -588,6 +588,33 @@ enum isc_cmdsn_verdict isc_cmdsn_check(u32 cmdsn, u32 exp_cmdsn,
 				       u32 max_cmdsn);
 
 /*
+ * A limit on the commands a CmdSN window admits that follows a resource
+ * the window cannot see, such as the target's buffer memory: a BUSY or
+ * TASK SET FULL response says the target ran out of it. Like TCP's
+ * congestion window (AIMD):
+ *  - multiplicative decrease: a BUSY response shrinks @limit to half the
+ *    commands in flight (at least 1). Once per round trip: a BUSY to a
+ *    command admitted before the last shrink (CmdSN up to the MaxCmdSN
+ *    granted then, @recover_sn) was already accounted for;
+ *  - additive increase: every @limit other responses raise it by one, up
+ *    to the cap (QueuedCommands).
+ * A limit never takes back CmdSNs already granted; it only keeps MaxCmdSN
+ * from moving on. The caller serialises the calls.
+ */
+struct isc_aimd {
+	u32 limit;		/* the most commands admitted */
+	u32 low;		/* the least @limit has been */
+	u32 shrinks;		/* times a BUSY shrank it */
+	u32 credit;		/* responses towards the next step up */
+	u32 recover_sn;		/* MaxCmdSN when it last shrank */
+	bool recovering;	/* a BUSY up to @recover_sn does not count */
+};
+
+void isc_aimd_init(struct isc_aimd *w, u32 cap);
+void isc_aimd_rsp(struct isc_aimd *w, u32 cap, u32 cmdsn, bool busy,
+		  u32 in_flight, u32 max_cmdsn);
+
+/*
  * MaxCmdSN for a queue that can take @free more commands: the window is
  * [ExpCmdSN, ExpCmdSN + free - 1]; free == 0 closes it (MaxCmdSN =
  * ExpCmdSN - 1, RFC 7143 4.2.2.1).

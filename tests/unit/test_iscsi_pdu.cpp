@@ -918,3 +918,65 @@ TEST(IscsiTtt, IssuedOnlyWhatWasGivenOut)
 	EXPECT_FALSE(isc_ttt_issued(0xfffffffcu, next, span));
 	EXPECT_FALSE(isc_ttt_issued(ISC_RSVD_TAG, next, span));
 }
+
+TEST(IscsiAimd, BusyHalvesOncePerRoundTrip)
+{
+	isc_aimd w;
+
+	isc_aimd_init(&w, 128);
+	EXPECT_EQ(w.limit, 128u);
+	EXPECT_EQ(w.low, 128u);
+	// At the cap, good responses change nothing.
+	isc_aimd_rsp(&w, 128, 1, false, 64, 200);
+	EXPECT_EQ(w.limit, 128u);
+	// A BUSY with 64 commands in flight: half of them.
+	isc_aimd_rsp(&w, 128, 10, true, 64, 200);
+	EXPECT_EQ(w.limit, 32u);
+	EXPECT_EQ(w.low, 32u);
+	EXPECT_EQ(w.shrinks, 1u);
+	// More BUSY for commands admitted before it (CmdSN <= 200): no change.
+	isc_aimd_rsp(&w, 128, 11, true, 63, 210);
+	isc_aimd_rsp(&w, 128, 200, true, 10, 210);
+	EXPECT_EQ(w.limit, 32u);
+	EXPECT_EQ(w.shrinks, 1u);
+	// One admitted after it: the next round trip, which halves again.
+	isc_aimd_rsp(&w, 128, 201, true, 20, 230);
+	EXPECT_EQ(w.limit, 10u);
+	EXPECT_EQ(w.shrinks, 2u);
+	// Never below one, never above what it was.
+	isc_aimd_rsp(&w, 128, 231, true, 1, 240);
+	EXPECT_EQ(w.limit, 1u);
+	isc_aimd_rsp(&w, 128, 241, true, 100, 250);
+	EXPECT_EQ(w.limit, 1u);
+	EXPECT_EQ(w.low, 1u);
+	EXPECT_EQ(w.shrinks, 4u);
+}
+
+TEST(IscsiAimd, GrowsByOnePerLimitOfResponses)
+{
+	isc_aimd w;
+
+	isc_aimd_init(&w, 8);
+	isc_aimd_rsp(&w, 8, 5, true, 8, 10);
+	EXPECT_EQ(w.limit, 4u);
+	// Four good responses raise 4 to 5, five more to 6.
+	for (u32 sn = 11; sn < 15; sn++)
+		isc_aimd_rsp(&w, 8, sn, false, 4, 20);
+	EXPECT_EQ(w.limit, 5u);
+	for (u32 sn = 15; sn < 20; sn++)
+		isc_aimd_rsp(&w, 8, sn, false, 4, 20);
+	EXPECT_EQ(w.limit, 6u);
+	// Up to the cap and no further.
+	for (u32 sn = 20; sn < 100; sn++)
+		isc_aimd_rsp(&w, 8, sn, false, 4, 100);
+	EXPECT_EQ(w.limit, 8u);
+	EXPECT_EQ(w.low, 4u);
+	// The recovery point survives the CmdSN wrap.
+	isc_aimd_init(&w, 8);
+	isc_aimd_rsp(&w, 8, 0xfffffff0u, true, 8, 0xfffffffeu);
+	EXPECT_EQ(w.limit, 4u);
+	isc_aimd_rsp(&w, 8, 0xfffffffeu, true, 8, 3);
+	EXPECT_EQ(w.limit, 4u);
+	isc_aimd_rsp(&w, 8, 2, true, 4, 3);
+	EXPECT_EQ(w.limit, 2u);
+}
