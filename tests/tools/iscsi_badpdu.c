@@ -11,9 +11,12 @@
  * -d negotiates CRC32C header and data digests. CASE is one of
  * unknown-opcode, target-opcode, nop-ahs, bad-ahs, dsl-over-max,
  * data-out-unknown-itt, data-out-late, no-data-out, garbage[:SEED],
- * header-digest, data-digest, ping (only a ping) or logout (only a
- * logout). no-data-out writes 8 blocks of 512 bytes at LBA 120000 of
- * LUN 0 and never sends the data. Prints one line per step and exits 0
+ * header-digest, data-digest, abort-window:LUN, reset-window:LUN, ping
+ * (only a ping) or logout (only a logout). no-data-out writes 8 blocks of
+ * 512 bytes at LBA 120000 of LUN 0 and never sends the data. The window
+ * cases expect LUN to take one command at a time (max_tgt_dev_commands 1)
+ * and to hold a READ for a few seconds (nullio delay_ms); reset-window
+ * waits for someone else to reset the LUN once it printed "held". Prints one line per step and exits 0
  * when the target behaved, 1 when not, 2 on a usage or login error.
  */
 #define _GNU_SOURCE
@@ -41,6 +44,7 @@
 enum {
 	OP_NOP_OUT = 0x00, OP_SCSI_CMD = 0x01, OP_LOGIN_REQ = 0x03,
 	OP_DATA_OUT = 0x05, OP_LOGOUT_REQ = 0x06, OP_NOP_IN = 0x20,
+	OP_TMF_REQ = 0x02, OP_SCSI_RSP = 0x21, OP_TMF_RSP = 0x22,
 	OP_LOGIN_RSP = 0x23, OP_LOGOUT_RSP = 0x26, OP_R2T = 0x31,
 	OP_ASYNC = 0x32, OP_REJECT = 0x3f,
 };
@@ -676,6 +680,134 @@ static void case_no_data_out(struct conn *c)
 	free(p.data);
 }
 
+/* Send a SCSI Command to @lun: TEST UNIT READY, or READ(10) of one block. */
+static uint32_t send_cmd(struct conn *c, int lun, bool read)
+{
+	uint8_t bhs[BHS_LEN];
+
+	ffp_bhs(c, bhs, OP_SCSI_CMD, false);
+	bhs[1] = 0x80 | (read ? 0x40 : 0) | 0x01;	/* F, R, SIMPLE */
+	bhs[9] = lun;
+	if (read) {
+		put32(bhs + 20, 4096);	/* Expected Data Transfer Length */
+		bhs[32] = 0x28;		/* READ(10), LBA 0 */
+		bhs[40] = 1;		/* one block */
+	}
+	send_pdu(c, bhs, NULL, 0);
+	c->cmdsn++;
+	return get32(bhs + 16);
+}
+
+static const char *window(const struct pdu *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "ExpCmdSN %u MaxCmdSN %u", get32(p->bhs + 28),
+		 get32(p->bhs + 32));
+	return buf;
+}
+
+/* MaxCmdSN - ExpCmdSN + 1 of an answer: the CmdSNs it grants. */
+static int32_t granted(const struct pdu *p)
+{
+	return (int32_t)(get32(p->bhs + 32) - get32(p->bhs + 28) + 1);
+}
+
+/*
+ * A READ that uses up a window of one command, held by the LU; a NOP-Out
+ * ping shows the window closed; the READ is aborted, so it gets no
+ * response that could carry the reopened window: a NOP-In must carry it
+ * (RFC 7143 11.19), or the initiator stalls. Then a command goes through.
+ * @reset: not aborted by us (ABORT TASK, whose response may carry the
+ * window too) but by another initiator's LUN RESET, which sends us
+ * nothing else.
+ */
+static void case_abort_window(struct conn *c, int lun, bool reset)
+{
+	uint8_t bhs[BHS_LEN];
+	struct pdu p = {};
+	uint32_t read_itt, read_cmdsn, ping_itt, tmf_itt = RSVD_TAG;
+	bool tmf = reset, reopened = false, read_rsp = false;
+	char w[64];
+	time_t deadline;
+	int r, tries;
+
+	/* The first command of a new I_T nexus gets a Unit Attention. */
+	for (tries = 0; tries < 3; tries++) {
+		send_cmd(c, lun, false);
+		r = next_answer(c, &p, ANSWER_SECS);
+		if (r != 1 || opcode(&p) != OP_SCSI_RSP || !p.bhs[3])
+			break;
+	}
+	if (r != 1 || opcode(&p) != OP_SCSI_RSP || p.bhs[3])
+		die("TEST UNIT READY: no GOOD response");
+	say(granted(&p) == 1, "the window grants one command (%s)",
+	    window(&p, w, sizeof(w)));
+
+	read_cmdsn = c->cmdsn;
+	read_itt = send_cmd(c, lun, true);
+	ffp_bhs(c, bhs, OP_NOP_OUT, true);
+	put32(bhs + 20, RSVD_TAG);
+	ping_itt = get32(bhs + 16);
+	send_pdu(c, bhs, NULL, 0);
+	r = next_answer(c, &p, ANSWER_SECS);
+	if (r != 1 || opcode(&p) != OP_NOP_IN || get32(p.bhs + 16) != ping_itt)
+		die("no answer to the ping while the READ is held");
+	say(granted(&p) == 0, "the READ closed the window (%s)",
+	    window(&p, w, sizeof(w)));
+
+	if (reset) {
+		printf("held\n");
+		fflush(stdout);
+		goto wait;
+	}
+	ffp_bhs(c, bhs, OP_TMF_REQ, true);
+	bhs[1] = 0x80 | 0x01;		/* ABORT TASK */
+	bhs[9] = lun;
+	put32(bhs + 20, read_itt);	/* Referenced Task Tag */
+	put32(bhs + 32, read_cmdsn);	/* RefCmdSN */
+	tmf_itt = get32(bhs + 16);
+	send_pdu(c, bhs, NULL, 0);
+wait:
+	deadline = time(NULL) + ANSWER_SECS;
+	while ((!tmf || !reopened) && time(NULL) < deadline) {
+		r = recv_pdu(c, &p, deadline - time(NULL) + 1);
+		if (r != 1)
+			break;
+		if (opcode(&p) == OP_TMF_RSP && get32(p.bhs + 16) == tmf_itt) {
+			tmf = true;
+			say(p.bhs[2] == 0, "ABORT TASK: response %u (%s)",
+			    p.bhs[2], window(&p, w, sizeof(w)));
+		} else if (opcode(&p) == OP_NOP_IN &&
+			   get32(p.bhs + 16) == RSVD_TAG &&
+			   get32(p.bhs + 20) == RSVD_TAG) {
+			reopened = granted(&p) > 0;
+			printf("NOP-In without a ping: %s\n",
+			       window(&p, w, sizeof(w)));
+		} else if (opcode(&p) == OP_NOP_IN &&
+			   get32(p.bhs + 16) == RSVD_TAG) {
+			/* The target's ping: answered. */
+			ffp_bhs(c, bhs, OP_NOP_OUT, true);
+			put32(bhs + 16, RSVD_TAG);
+			memcpy(bhs + 20, p.bhs + 20, 4);
+			send_pdu(c, bhs, NULL, 0);
+		} else if (get32(p.bhs + 16) == read_itt) {
+			read_rsp = true;
+		}
+	}
+	if (!reset)
+		say(tmf, "ABORT TASK answered");
+	say(!read_rsp, "the aborted READ got no response");
+	say(reopened, "a NOP-In reopened the window");
+
+	/* After a reset: CHECK CONDITION, a Unit Attention. */
+	send_cmd(c, lun, false);
+	r = next_answer(c, &p, ANSWER_SECS);
+	say(r == 1 && opcode(&p) == OP_SCSI_RSP && (reset || !p.bhs[3]),
+	    "the next command is answered, status %#x (%s)",
+	    r == 1 ? p.bhs[3] : 0xff,
+	    r == 1 ? window(&p, w, sizeof(w)) : "nothing");
+	free(p.data);
+}
+
 /* A clean logout: the Logout Response, 0 (closed successfully). */
 static void case_logout(struct conn *c)
 {
@@ -771,6 +903,10 @@ int main(int argc, char **argv)
 		case_header_digest(&c);
 	else if (!strcmp(what, "data-digest"))
 		case_data_digest(&c);
+	else if (!strncmp(what, "abort-window:", 13))
+		case_abort_window(&c, atoi(what + 13), false);
+	else if (!strncmp(what, "reset-window:", 13))
+		case_abort_window(&c, atoi(what + 13), true);
 	else
 		die("unknown case %s", what);
 	close(c.fd);

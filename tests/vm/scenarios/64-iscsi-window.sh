@@ -7,7 +7,10 @@
 # -set_dev_attr, saved by -write_config and scstadmd, raised by -config of
 # scst.conf and dropped back to 0 by -config. RspTimeout: a command the backend
 # holds (nullio delay_ms) longer than RspTimeout closes the connection, the
-# session is reinstated once the command ends, and nothing leaks.
+# session is reinstated once the command ends, and nothing leaks. A READ
+# that uses up a window of one and is aborted (scst_iscsi_badpdu; by its
+# ABORT TASK, or by open-iscsi's LUN RESET) gets the window reopened by a
+# NOP-In.
 # timeout: 420
 set -euo pipefail
 source /scst/tests/vm/lib.sh
@@ -20,7 +23,7 @@ D0=$SCST/devices/disk0
 N0=$SCST/devices/null0
 
 save_results() {
-	cp admd.log iscsid.log fio*.out lim*.conf "$SCST_RESULTS/" 2>/dev/null || true
+	cp admd.log iscsid.log fio*.out lim*.conf badpdu*.out "$SCST_RESULTS/" 2>/dev/null || true
 	dmesg | grep -E 'scst_iscsi|connection|session' >"$SCST_RESULTS/iscsi-dmesg.txt" || true
 }
 trap save_results EXIT
@@ -146,6 +149,31 @@ disk=$(iscsi_wait_disk "$INI1" 0 60)
 check "fio verify on the new session" fio_write_verify post "$disk" 24M
 check "no command left in the core" wait_for '[ "$(active_cmds)" -eq 0 ]' 10
 check "no BUSY or TASK SET FULL on the new session" test "$(sess_attr busy_responses)" -eq 0
+
+# ---- an aborted command reopens a closed window with a NOP-In ----
+log "a command aborted while the window is closed"
+check "scstadmin -set_dev_attr null0 max_tgt_dev_commands=1" \
+	"$SA" -set_dev_attr null0 -attributes max_tgt_dev_commands=1
+echo 3000 >"$N0/delay_ms"
+check "scst_iscsi_badpdu abort-window: the NOP-In reopens it" \
+	bash -c "/usr/local/bin/scst_iscsi_badpdu $ADDR $IQN iqn.2026-11.org.scst:vm.abort abort-window:1 >badpdu-abort.out 2>&1; rc=\$?; cat badpdu-abort.out; exit \$rc"
+# Aborted by open-iscsi's LUN RESET instead: no TMF response goes to the
+# tool's session, only the NOP-In can reopen its window.
+echo 10000 >"$N0/delay_ms"
+null=$(iscsi_wait_disk "$INI1" 1 60)
+/usr/local/bin/scst_iscsi_badpdu $ADDR "$IQN" iqn.2026-11.org.scst:vm.reset reset-window:1 \
+	>badpdu-reset.out 2>&1 &
+badpid=$!
+check "the tool's READ is held with the window closed" \
+	wait_for 'grep -qx held badpdu-reset.out' 20
+check "sg_reset -d (LUN RESET) through open-iscsi" sg_reset -d "$null"
+rc=0
+wait $badpid || rc=$?
+cat badpdu-reset.out
+check "scst_iscsi_badpdu reset-window: the NOP-In reopens it" test $rc -eq 0
+echo 0 >"$N0/delay_ms"
+check "null0's limit back to 0" "$SA" -set_dev_attr null0 -attributes max_tgt_dev_commands=0
+check "open-iscsi still does I/O" fio_write_verify abort "$disk" 32M
 iscsiadm -m node -T "$IQN" -p $ADDR --logout >/dev/null || true
 check "no session after the logout" wait_for '[ "$(nsessions "$IQN")" -eq 0 ]' 20
 slab_settle
