@@ -9,7 +9,9 @@
  * data of another initiator. Every READ path that fills the bytes it
  * returns (scst_set_resp_data_len()) is unaffected. A handler that may
  * return bytes it did not write must clear the buffer when
- * scst_cmd_buf_stale() says so.
+ * scst_cmd_buf_stale() says so, and may then tell with
+ * scst_cmd_buf_zeroed() that it leaves the buffer zero, which spares the
+ * next such command the clearing.
  *
  * A target driver that needs a data-out buffer before the core has parsed
  * the command (iSCSI immediate data) takes one from the same cache with
@@ -29,6 +31,7 @@ struct scatterlist;
 struct scst_sgv_obj;
 
 bool scst_cmd_buf_stale(struct scst_cmd *cmd);
+void scst_cmd_buf_zeroed(struct scst_cmd *cmd, u32 len);
 
 /* A target driver's buffer from the SGV cache; all zero: none. */
 struct scst_sgv_buf {

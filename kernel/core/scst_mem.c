@@ -47,6 +47,11 @@
  *    (vdisk_nullio without zero_read) asks scst_cmd_buf_stale() and clears
  *    it then. Zeroing every recycled READ buffer instead would cost a
  *    memset per READ on the real backends, which overwrite it anyway.
+ * Such a handler also says when it leaves the buffer zeroed and unwritten
+ * (scst_cmd_buf_zeroed()): the object remembers it while idle, and the
+ * next command that fits gets it as not stale, so a stream of nullio
+ * READs clears each buffer once, not once per command (a 1 MiB memset
+ * per READ is a tenth of the CPU of a 1 MiB read under QEMU TCG on 6.1).
  *
  * Zero copy
  * A target driver must call scst_tgt_cmd_done() only once the transport
@@ -169,6 +174,7 @@ MODULE_PARM_DESC(sgv_idle_secs,
  * @idle_since:	jiffies when it became idle
  * @order:	size class: 1 << @order pages and scatterlist entries
  * @stale:	it may hold data of an earlier command
+ * @zero_len:	while idle: its first @zero_len bytes are known to be zero
  * @nents:	entries the current command uses; the last one is trimmed
  * @sg:		one entry per page
  */
@@ -177,6 +183,7 @@ struct scst_sgv_obj {
 	unsigned long idle_since;
 	u8 order;
 	bool stale;
+	u32 zero_len;
 	unsigned int nents;
 	struct scatterlist sg[];
 };
@@ -220,6 +227,7 @@ static atomic_long_t sgv_flush_freed = ATOMIC_LONG_INIT(0);
 static atomic_long_t sgv_limit_freed = ATOMIC_LONG_INIT(0);
 static atomic_long_t sgv_busy_freed = ATOMIC_LONG_INIT(0);
 static atomic_long_t sgv_zeroed = ATOMIC_LONG_INIT(0);
+static atomic_long_t sgv_zero_hits = ATOMIC_LONG_INIT(0);
 
 static struct shrinker *sgv_shrinker;
 static void sgv_idle_fn(struct work_struct *work);
@@ -243,6 +251,7 @@ static struct scst_sgv_obj *sgv_obj_create(unsigned int order, gfp_t gfp)
 		return NULL;
 	obj->order = order;
 	obj->stale = false;
+	obj->zero_len = PAGE_SIZE << order;	/* __GFP_ZERO below */
 	sg_init_table(obj->sg, n);
 	for (i = 0; i < n; i++) {
 		page = alloc_page(gfp | __GFP_ZERO);
@@ -461,7 +470,9 @@ static int sgv_buf_get(struct scst_sgv_buf *buf, u32 len, gfp_t gfp)
 
 	if (obj) {
 		atomic_long_sub(1L << order, &sgv_pages_cached);
-		obj->stale = true;
+		obj->stale = len > obj->zero_len;
+		if (!obj->stale)
+			atomic_long_inc(&sgv_zero_hits);
 	} else {
 		if (!sgv_reserve(1L << order))
 			return -ENOMEM;
@@ -472,6 +483,8 @@ static int sgv_buf_get(struct scst_sgv_buf *buf, u32 len, gfp_t gfp)
 			return -ENOMEM;
 		}
 	}
+	/* Whoever has it now may write it. */
+	obj->zero_len = 0;
 	atomic_long_inc(&cls->in_use);
 	sgv_obj_fit(obj, len);
 	buf->obj = obj;
@@ -630,6 +643,22 @@ bool scst_cmd_buf_stale(struct scst_cmd *cmd)
 }
 EXPORT_SYMBOL_GPL(scst_cmd_buf_stale);
 
+/**
+ * scst_cmd_buf_zeroed() - @cmd leaves its buffer zero and writes it no more
+ * @cmd:	a command being executed, typically a READ answered with zeroes
+ * @len:	its first @len bytes are zero
+ *
+ * Nothing may write the buffer after this call (the target driver only
+ * sends from it): a later command of at most @len bytes that recycles
+ * it then finds it not stale, and need not clear it again.
+ */
+void scst_cmd_buf_zeroed(struct scst_cmd *cmd, u32 len)
+{
+	if (!cmd->tgt_sg && cmd->sgv)
+		cmd->sgv->zero_len = len;
+}
+EXPORT_SYMBOL_GPL(scst_cmd_buf_zeroed);
+
 /* ---- /sys/kernel/scst_tgt/sgv ---- */
 
 static ssize_t sgv_stats_show(struct kobject *kobj,
@@ -686,6 +715,7 @@ static ssize_t sgv_global_stats_show(struct kobject *kobj,
 			  "limit_failures %ld\n"
 			  "alloc_failures %ld\n"
 			  "zeroed %ld\n"
+			  "zero_hits %ld\n"
 			  "freed_by_shrinker %ld\n"
 			  "freed_idle %ld\n"
 			  "freed_by_flush %ld\n"
@@ -699,6 +729,7 @@ static ssize_t sgv_global_stats_show(struct kobject *kobj,
 			  atomic_long_read(&sgv_limit_failures),
 			  atomic_long_read(&sgv_alloc_failures),
 			  atomic_long_read(&sgv_zeroed),
+			  atomic_long_read(&sgv_zero_hits),
 			  atomic_long_read(&sgv_shrinker_freed),
 			  atomic_long_read(&sgv_idle_freed),
 			  atomic_long_read(&sgv_flush_freed),

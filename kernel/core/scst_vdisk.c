@@ -13,7 +13,8 @@
  *    as it is: fastest, the initiator sees its own memory (scst_local) or
  *    the core's zeroed pages. zero_read=1 always clears it; a buffer the
  *    core recycled, which may hold another initiator's data, is cleared
- *    anyway (scst_sgv.h).
+ *    anyway, unless only nullio READs used it since it was last zeroed
+ *    (scst_sgv.h).
  *    exec() takes no lock, allocates nothing and may run in atomic context.
  *  - fileio, buffered: synchronous vfs_iter_read()/vfs_iter_write() in
  *    exec(), which runs in the device's thread pool. The page cache makes
@@ -1244,6 +1245,8 @@ static enum scst_exec_res vdisk_nullio_exec(struct scst_cmd *cmd)
 		if ((vd->zero_read || scst_cmd_buf_stale(cmd)) && len)
 			sg_zero_buffer(scst_cmd_get_sg(cmd),
 				       scst_cmd_get_sg_cnt(cmd), len, 0);
+		/* Zero either way: the next READ through it need not clear. */
+		scst_cmd_buf_zeroed(cmd, len);
 		scst_set_resp_data_len(cmd, len);
 		break;
 	case SCST_OP_WRITE_6:

@@ -2,7 +2,8 @@
 # The SGV buffer cache (kernel/core/scst_mem.c), driven by the test target
 # driver scst_test_sgv, whose commands use the core's buffers (scst_local
 # brings its own): data round trips through fileio at many sizes, buffers
-# are recycled, a recycled buffer never shows through a nullio READ,
+# are recycled, a recycled buffer never shows through a nullio READ
+# (and one nullio zeroed is not cleared again),
 # drop_caches, sgv/flush and the idle timer empty the cache, sgv_max_mb
 # turns what does not fit into BUSY, and unloading leaks nothing.
 # timeout: 400
@@ -71,6 +72,20 @@ hits=$(gstat hits)
 check "nullio READ through recycled buffers returns zeroes" \
 	expect_run "$(ok 64)" readzero 1 0 256 64 8 0
 check "... and those buffers were recycled ones" test "$(gstat hits)" -gt "$hits"
+# nullio left them zeroed: the next nullio READs need not clear them,
+# but once a fileio READ has filled them they must be cleared again. A
+# run takes 8 buffers per batch of 8 and gives them back before the next.
+zero_hits=$(gstat zero_hits)
+check "nullio READs again through the same buffers" \
+	expect_run "$(ok 64)" readzero 1 0 256 64 8 0
+check "... all 64 got them as known zero (zero_hits)" \
+	test "$(($(gstat zero_hits) - zero_hits))" -eq 64
+check "fileio READs fill the same buffers" expect_run "$(ok 64)" read 0 0 256 64 8 11
+zero_hits=$(gstat zero_hits)
+check "nullio READ after them still returns zeroes" \
+	expect_run "$(ok 64)" readzero 1 0 256 64 8 0
+check "... the first 8 cleared them, the other 56 found them zero" \
+	test "$(($(gstat zero_hits) - zero_hits))" -eq 56
 
 # drop_caches runs the shrinker.
 check "idle buffers are cached" test "$(gstat pages_cached)" -gt 0
