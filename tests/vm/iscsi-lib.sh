@@ -156,6 +156,19 @@ iscsi_wait_disk() {
 	iscsi_disk "$1" "$2"
 }
 
+# scsi_pm_off: every SCSI host, target and device has runtime PM off
+# (power/control "on", which uevent-helper writes when it is added). A
+# logout before then, e.g. right after a login whose LUN scan is still
+# running, can trip the initiator's check_flush_dependency warning that
+# uevent-helper explains.
+scsi_pm_off() {
+	local c
+	for c in /sys/bus/scsi/devices/*/power/control; do
+		[ -e "$c" ] || continue
+		[ "$(cat "$c" 2>/dev/null)" = on ] || return 1
+	done
+}
+
 # fio_verify NAME DEV OFFSET [ARG...]: random 4 KiB reads and writes, 2
 # jobs of 4 MiB each from OFFSET, queue depth 32, crc32c verify; output in
 # fio-NAME.out. ARGs come last and override these (--rw=randwrite ...).

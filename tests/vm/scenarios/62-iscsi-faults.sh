@@ -183,6 +183,9 @@ t0=$SECONDS
 fails=0
 for i in $(seq 10); do
 	iscsiadm -m node -T "$IQN" -p $ADDR --login >/dev/null 2>&1 || fails=$((fails + 1))
+	# The scan done and its runtime PM off before the logout (scsi_pm_off).
+	iscsi_wait_disk "$IQN" 0 60 >/dev/null
+	wait_for scsi_pm_off 10 || fails=$((fails + 1))
 	iscsiadm -m node -T "$IQN" -p $ADDR --logout >/dev/null 2>&1 || fails=$((fails + 1))
 done
 t_adm=$((SECONDS - t0))
