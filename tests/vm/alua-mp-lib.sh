@@ -131,6 +131,15 @@ EOF
 	dev=/dev/mapper/"$map"
 	[ -b "$dev" ] || dev=/dev/$(dmsetup info -c --noheadings -o blkdevname "$map")
 	log "WWID $(cat /sys/block/$sda/device/wwid), map $dev"
+	# multipathd orders the path groups by the priorities of their usable
+	# paths: a map made before its checker has seen path A up lists the
+	# standby group first (seen under load), and the first I/O would then
+	# activate it, STPG and all. Wait until both paths are checked with
+	# their ALUA priorities, reload the map, and wait for A's group first.
+	wait_for "multipathd show paths format '%d %p %t %T' | grep -q \"^$sda *50 *active *ready\" &&
+		multipathd show paths format '%d %p' | grep -q \"^$sdb *1 *\\\$\"" 30 || true
+	multipath -r "$map" >/dev/null 2>&1 || true
+	wait_for "multipath -ll \"\$map\" | grep -m1 -A1 'prio=' | grep -q \"$sda\"" 30 || true
 	# dm-multipath activates a path group on the first I/O only.
 	dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null || fail "read from $dev"
 	multipath -ll "$map" | tee mp-ll-1.txt
