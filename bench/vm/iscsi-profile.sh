@@ -138,6 +138,12 @@ perf_profile() {
 		--symbol-filter=queued_spin_lock_slowpath -g graph,0.5,callee \
 		2>/dev/null || true; } | grep -v '^#' | head -120 \
 		>"$SCST_RESULTS/$f.spin-callers.txt" || true
+	# Who reads the clock: the VM's clocksource is the HPET, an emulated
+	# device under TCG, so every ktime_get() is expensive.
+	{ perf report -i "$f.data" --no-children --stdio \
+		--symbol-filter=read_hpet -g caller,0.5,callee \
+		2>/dev/null || true; } | grep -v '^#' | head -300 \
+		>"$SCST_RESULTS/$f.clock-callers.txt" || true
 }
 
 if command -v perf >/dev/null; then
