@@ -260,13 +260,26 @@ TEST(ScstconfValidate, MaxTgtDevCommands)
 		EXPECT_TRUE(check(conf("vdisk_nullio", good)).empty()) << good;
 		EXPECT_TRUE(check(conf("dev_disk", good)).empty()) << good;
 	}
-	for (const char *bad : {"65536", "-1", "4x", "0x10", "010", "\"\"", "4294967300"}) {
+	// The message names the value (as the file has it) and the range.
+	const std::vector<std::pair<std::string, std::string>> bad = {
+		{"65536", "\"65536\" is out of range"},
+		{"4294967300", "\"4294967300\" is out of range"},
+		{"99999999999999999999999", "\"99999999999999999999999\" is out of range"},
+		{"-1", "\"-1\" is not a decimal number"},
+		{"4x", "\"4x\" is not a decimal number"},
+		{"0x10", "\"0x10\" is not a decimal number"},
+		{"\"\"", "\"\" is not a decimal number"},
+		{"010", "\"010\" has a leading zero"},
+	};
+	for (const auto &[v, why] : bad) {
 		for (const char *handler : {"vdisk_nullio", "dev_disk"}) {
-			const Error e = one_error(conf(handler, bad));
+			const Error e = one_error(conf(handler, v));
 			EXPECT_EQ(e.field, "HANDLER " + std::string(handler) + "/DEVICE d0/max_tgt_dev_commands")
-				<< bad;
-			EXPECT_EQ(e.line, 3) << bad;
-			EXPECT_EQ(e.message, "expected a number of commands 0..65535 (0: no limit)") << bad;
+				<< v;
+			EXPECT_EQ(e.line, 3) << v;
+			EXPECT_EQ(e.column, 3) << v;
+			EXPECT_EQ(e.message, why + ": expected a number of commands 0..65535 (0: no limit)")
+				<< v;
 		}
 	}
 	// Once only, like other settable attributes.
@@ -274,6 +287,46 @@ TEST(ScstconfValidate, MaxTgtDevCommands)
 			    "  max_tgt_dev_commands 8\n }\n}\n")
 			  .line,
 		  4);
+}
+
+TEST(ScstconfValidate, IscsiNumericParameters)
+{
+	auto conf = [](const std::string &driver, const std::string &kv) {
+		return "TARGET_DRIVER " + driver + " {\n TARGET t {\n  " + kv + "\n }\n}\n";
+	};
+	for (const char *good :
+	     {"QueuedCommands 1", "QueuedCommands 2048", "MaxRecvDataSegmentLength 512",
+	      "MaxRecvDataSegmentLength 16777215", "FirstBurstLength 65536", "MaxBurstLength 1048576",
+	      "MaxXmitDataSegmentLength 8192", "MaxOutstandingR2T 65535", "NopInInterval 0",
+	      "NopInTimeout 1", "RspTimeout 65535"})
+		EXPECT_TRUE(check(conf("iscsi", good)).empty()) << good;
+	const std::vector<std::pair<std::string, std::string>> bad = {
+		{"QueuedCommands 0", "\"0\" is out of range: expected a number of commands 1..2048"},
+		{"QueuedCommands 2049", "\"2049\" is out of range: expected a number of commands 1..2048"},
+		{"QueuedCommands many", "\"many\" is not a decimal number: expected a number of commands 1..2048"},
+		{"MaxRecvDataSegmentLength 511",
+		 "\"511\" is out of range: expected a number of bytes 512..16777215"},
+		{"MaxRecvDataSegmentLength 16777216",
+		 "\"16777216\" is out of range: expected a number of bytes 512..16777215"},
+		{"MaxXmitDataSegmentLength 1k",
+		 "\"1k\" is not a decimal number: expected a number of bytes 512..16777215"},
+		{"MaxBurstLength 0", "\"0\" is out of range: expected a number of bytes 512..16777215"},
+		{"FirstBurstLength 100", "\"100\" is out of range: expected a number of bytes 512..16777215"},
+		{"MaxOutstandingR2T 0", "\"0\" is out of range: expected a number of R2Ts 1..65535"},
+		{"NopInInterval 65536",
+		 "\"65536\" is out of range: expected a number of seconds 0..65535 (0: no pings)"},
+		{"NopInTimeout 0", "\"0\" is out of range: expected a number of seconds 1..65535"},
+		{"RspTimeout -5", "\"-5\" is not a decimal number: expected a number of seconds 1..65535"},
+	};
+	for (const auto &[kv, why] : bad) {
+		const Error e = one_error(conf("iscsi", kv));
+		EXPECT_EQ(e.line, 3) << kv;
+		EXPECT_EQ(e.field, "TARGET_DRIVER iscsi/TARGET t/" + kv.substr(0, kv.find(' '))) << kv;
+		EXPECT_EQ(e.message, why) << kv;
+	}
+	// Another driver's attributes of the same name are not iSCSI's.
+	for (const Error &e : check(conf("scst_local", "QueuedCommands 0")))
+		EXPECT_EQ(e.message.find("out of range"), std::string::npos) << e.message;
 }
 
 TEST(ScstconfValidate, IscsiAccountsAndPortals)

@@ -830,6 +830,10 @@ int clear_config(scstnl::Client &nl, const Invocation &inv)
 
 int run_ops(scstnl::Client &nl, const Invocation &inv, const std::vector<Op> &ops)
 {
+	// A value out of its known range: say so, and send none of them.
+	for (const auto &op : ops)
+		if (auto r = scstconf::check_values(op); !r)
+			return fail(r.error());
 	if (destructive(inv.verb) && !confirm(inv, "-" + inv.verb_name + " " + inv.value))
 		return kFail;
 	int rc = 0;

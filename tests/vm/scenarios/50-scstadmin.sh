@@ -3,7 +3,8 @@
 # targets, groups, initiators and LUNs; the listings (and --json) match;
 # -write_config, -clear_config, -config of the written file give the same
 # state; a sysfs change shows in -write_config; a device's
-# max_tgt_dev_commands is set, saved, restored and reset; a config with an error, or
+# max_tgt_dev_commands is set, saved, restored and reset, a value out of its
+# range refused by scstadmin before it sends anything; a config with an error, or
 # whose apply fails in the kernel midway, changes nothing; -check_config
 # shows the difference; an unprivileged user lists but gets EPERM.
 # timeout: 500
@@ -175,10 +176,27 @@ MX=$SCST/devices/null1/max_tgt_dev_commands
 check "w1.conf has no max_tgt_dev_commands (0, the default)" bash -c "! grep -q max_tgt_dev_commands w1.conf"
 check "-set_dev_attr max_tgt_dev_commands" "$A" -set_dev_attr null1 -attributes max_tgt_dev_commands=8
 check "sysfs shows 8, marked configuration" bash -c "head -n1 $MX | grep -qx 8 && sed -n 2p $MX | grep -qxF '[key]'"
-check "-set_dev_attr out of range is refused naming the attribute" \
-	fails_with "max_tgt_dev_commands" "$A" -set_dev_attr null1 -attributes max_tgt_dev_commands=65536
-check "the kernel log says why" \
-	bash -c "dmesg | grep -qF 'devices/null1/max_tgt_dev_commands: \"65536\" is not a number of commands 0..65535'"
+# Out of range or not a number: scstadmin refuses it with the range before
+# sending anything (nothing in the kernel log), exit code 1.
+dmesg_lines=$(dmesg | wc -l)
+check "-set_dev_attr out of range is refused naming attribute, value and range" \
+	fails_with 'set max_tgt_dev_commands of device null1 to 65536: "65536" is out of range: expected a number of commands 0..65535 (0: no limit)' \
+	"$A" -set_dev_attr null1 -attributes max_tgt_dev_commands=65536
+check "-set_dev_attr of a non-number is refused alike" \
+	fails_with '"many" is not a decimal number: expected a number of commands 0..65535' \
+	"$A" -set_dev_attr null1 -attributes max_tgt_dev_commands=many
+check "-set_dev_attr of a good and a bad value sets neither" \
+	fails_with '"-1" is not a decimal number' \
+	"$A" -set_dev_attr null1 -attributes max_tgt_dev_commands=16,max_tgt_dev_commands=-1
+check "-open_dev with it out of range creates nothing" \
+	fails_with 'max_tgt_dev_commands: "70000" is out of range' \
+	"$A" -open_dev null9 -handler vdisk_nullio -attributes size_mb=1,max_tgt_dev_commands=70000
+check "null9 does not exist" test ! -e $SCST/devices/null9
+check "-set_tgt_attr of an iSCSI parameter out of range, without even the module" \
+	fails_with '"4096" is out of range: expected a number of commands 1..2048' \
+	"$A" -set_tgt_attr t1 -driver iscsi -attributes QueuedCommands=4096
+check "none of them reached the kernel (no kernel log line)" \
+	bash -c "[ \$(dmesg | wc -l) -eq $dmesg_lines ] || { dmesg | tail -n +$((dmesg_lines + 1)); false; }"
 check "and it is still 8" bash -c "head -n1 $MX | grep -qx 8"
 check "-write_config keeps it in DEVICE null1 only" bash -c "$A -write_config w6.conf &&
 	sed -n '/DEVICE null1 {/,/}/p' w6.conf | grep -Eqx '\s+max_tgt_dev_commands 8' &&
@@ -190,7 +208,11 @@ sed 's/max_tgt_dev_commands 8/max_tgt_dev_commands 70000/' w6.conf >bad3.conf
 line=$(grep -n 'max_tgt_dev_commands 70000' bad3.conf | cut -d: -f1)
 check "a config with it out of range is refused with its line" \
 	fails_with "bad3.conf:$line" "$A" -config bad3.conf
-check "... naming the range" fails_with "0..65535 (0: no limit)" "$A" -config bad3.conf
+check "... naming the value and the range" \
+	fails_with "bad3.conf:$line:3: HANDLER vdisk_nullio/DEVICE null1/max_tgt_dev_commands: \"70000\" is out of range: expected a number of commands 0..65535 (0: no limit)" \
+	"$A" -config bad3.conf
+check "... and -check_config alike" fails_with "bad3.conf:$line:3:" "$A" -check_config bad3.conf
+check "8 still, after all of them" bash -c "head -n1 $MX | grep -qx 8"
 sed 's/max_tgt_dev_commands 8/max_tgt_dev_commands 0/' w6.conf >w7.conf
 check "-config with max_tgt_dev_commands 0" "$A" -config w7.conf
 check "sets 0 (no limit), not configuration any more" bash -c "[ \"\$(cat $MX)\" = 0 ]"

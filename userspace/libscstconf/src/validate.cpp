@@ -14,7 +14,6 @@ namespace {
 constexpr std::uint64_t kMaxLun = 16383;   // SCST_MAX_LUN, flat addressing
 constexpr std::size_t kMaxName = 255;      // SCST_MAX_NAME - 1
 constexpr std::size_t kMaxUsn = 16;        // VDISK_USN_LEN
-constexpr std::uint64_t kMaxTgtDevCommands = 65535;  // SCST_NL_MAX_TGT_DEV_COMMANDS
 
 // The parameters add_device takes, per handler (kernel/core/scst_vdisk.c).
 struct HandlerParams {
@@ -169,6 +168,8 @@ private:
 				 attr.value.find(';') != std::string::npos)
 				fail(attr.pos, path, attr.key,
 				     "a parameter value cannot contain ';' (the mgmt separator)");
+			else if (auto why = range_error(scope, owner, attr.key, attr.value))
+				fail(attr.pos, path, attr.key, *why);
 		}
 	}
 
@@ -188,27 +189,14 @@ private:
 					  "another device has this name");
 				name(d.pos, dpath, d.name, true);
 				attrs(Scope::Device, h.name, dpath, d.attrs);
-				core_dev_attrs(d, dpath);
 				vdisk_params(h.name, d, dpath);
 			}
 		}
 	}
 
-	// The core's attributes of every handler's devices (scst_sysfs.c).
+	// The core's attributes of every handler's devices (scst_sysfs.c), their
+	// values checked by attrs() (numeric_range()).
 	static bool is_core_dev_attr(std::string_view key) { return key == "max_tgt_dev_commands"; }
-
-	void core_dev_attrs(const Device &d, const std::string &path)
-	{
-		for (const auto &a : d.attrs) {
-			if (a.key != "max_tgt_dev_commands")
-				continue;
-			auto n = a.value.size() > 1 && a.value[0] == '0' ? std::nullopt : number(a.value);
-			if (!n || *n > kMaxTgtDevCommands)
-				fail(a.pos, path, a.key,
-				     "expected a number of commands 0.." + std::to_string(kMaxTgtDevCommands) +
-					     " (0: no limit)");
-		}
-	}
 
 	void vdisk_params(std::string_view handler, const Device &d, const std::string &path)
 	{

@@ -543,6 +543,8 @@ Result<void> apply_op(scstnl::Client &nl, const Op &op)
 {
 	if (nl.error())
 		return op_error(op, nl.error().str());
+	if (auto r = scstconf::check_values(op); !r)
+		return r;
 	const auto &p = op.at;
 	switch (op.kind) {
 	case OpKind::SetAttr:

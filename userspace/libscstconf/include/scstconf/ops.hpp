@@ -111,6 +111,11 @@ std::vector<Op> inverse(const std::vector<Op> &ops);
 Result<void> apply_to_model(Config &config, const Op &op);
 Result<void> apply_to_model(Config &config, const std::vector<Op> &ops);
 
+// The values `op` would send that are out of their attribute's known
+// range (numeric_range()): an error naming the object, the attribute, the
+// value and the range, so that nothing is sent.
+Result<void> check_values(const Op &op);
+
 // One line for people, e.g. "add LUN 0 (disk01) to target iscsi/tgt1".
 std::string describe(const Op &op);
 // The object whose attributes `scope` and `at` name, e.g.

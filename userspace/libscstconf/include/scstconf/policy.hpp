@@ -2,6 +2,7 @@
 // (and which ones may be given several times, for the validator).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,5 +69,30 @@ public:
 private:
 	std::map<std::tuple<Scope, std::string, std::string>, AttrRule, std::less<>> rules_;
 };
+
+// A numeric attribute whose range the kernel checks (SCST_NL_* in
+// include/uapi, the ISC_TGT_ATTR table of kernel/iscsi/isc_main.c), so
+// that user space refuses a bad value, naming the range, before it sends
+// anything. Values are decimal numbers without leading zeros, the form
+// the kernel reads them back in.
+struct NumericRange {
+	Scope scope;
+	std::string_view owner;  // handler or target driver, "" for every one
+	std::string_view key;
+	std::uint64_t min, max;
+	std::string_view what;  // "a number of commands"
+	std::string_view note;  // "0: no limit", or empty
+};
+
+// The range of `key` of an object of `scope` whose handler or target
+// driver is `owner` ("" when not known: entries for every owner only),
+// or nullptr when user space knows none.
+const NumericRange *numeric_range(Scope scope, std::string_view owner, std::string_view key);
+
+// Why `value` is not a valid value of `key`, e.g. "\"70000\" is out of
+// range: expected a number of commands 0..65535 (0: no limit)"; nullopt
+// when it is, or when the attribute has no known range.
+std::optional<std::string> range_error(Scope scope, std::string_view owner, std::string_view key,
+				       std::string_view value);
 
 }  // namespace scstconf
