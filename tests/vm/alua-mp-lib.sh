@@ -136,8 +136,8 @@ EOF
 	# standby group first (seen under load), and the first I/O would then
 	# activate it, STPG and all. Wait until both paths are checked with
 	# their ALUA priorities, reload the map, and wait for A's group first.
-	wait_for "multipathd show paths format '%d %p %t %T' | grep -q \"^$sda *50 *active *ready\" &&
-		multipathd show paths format '%d %p' | grep -q \"^$sdb *1 *\\\$\"" 30 || true
+	wait_for "paths | grep -Eq \"^$sda +active +ready +50 *\\\$\" &&
+		paths | grep -Eq \"^$sdb .* 1 *\\\$\"" 30 || true
 	multipath -r "$map" >/dev/null 2>&1 || true
 	wait_for "multipath -ll \"\$map\" | grep -m1 -A1 'prio=' | grep -q \"$sda\"" 30 || true
 	# dm-multipath activates a path group on the first I/O only.
