@@ -5,11 +5,15 @@
 # 1 MiB sequential read (QD8, one job, as iscsi-nullio) one fio run,
 # during which it counts context switches and the CPU time of every
 # thread (schedstat: run time and times scheduled in), grouped by role,
-# per I/O; softirq and irq time from /proc/stat. With perf in the image,
-# a system-wide profile of ours and LIO during the 4k writes and the
-# 1 MiB reads (top symbols, by command). SCST_PROFILE_TESTS and
-# SCST_PROFILE_PERF (set by a wrapper scenario) choose fewer tests. Threads that come and go within a run (fio) are
-# not in the per-thread figures: the /proc/stat totals have them. The
+# per I/O; softirq and irq time from /proc/stat; TCP segments and ACKs
+# per I/O (tcp/io: the stack's counters, both ends; target_sock/io: the
+# target's sockets from ss -i, data segments and all, pure ACKs being
+# the difference). With perf in the image, a system-wide profile of ours
+# and LIO during the 4k writes and the 1 MiB reads (top symbols, by
+# command). SCST_PROFILE_TESTS and SCST_PROFILE_PERF (set by a wrapper
+# scenario, e.g. iscsi-profile-write; an empty SCST_PROFILE_PERF: no perf)
+# choose fewer tests. Threads that come and go within a run (fio) are not
+# in the per-thread figures: the /proc/stat totals have them. The
 # negotiated iSCSI parameters of each session come first.
 # Prints "per_io TARGET TEST ..." lines; figures are noisy under TCG.
 # timeout: 1200
@@ -22,7 +26,7 @@ ours_start
 lio_start
 tgt_start
 iscsid_start
-declare -A disk
+declare -A disk port=([ours]=3260 [lio]=3261 [tgt]=3262)
 disk[ours]=$(bench_login "$IQN_OURS" 3260 0)
 disk[lio]=$(bench_login "$IQN_LIO" 3261 0)
 disk[tgt]=$(bench_login "$IQN_TGT" 3262 1)
@@ -55,25 +59,48 @@ role_awk='function role(c) {
 	return "other"
 }'
 
+# tcp_line: "name=value" for the TCP counters that tell segments and ACKs
+# apart (both ends of every connection are in this VM: the sum of both).
+tcp_line() {
+	awk '$1 ~ /^(Tcp|TcpExt):$/ { if (!h[$1]) { h[$1] = 1; for (i = 2; i <= NF; i++) k[$1, i] = $i; next }
+		for (i = 2; i <= NF; i++) printf "%s=%s\n", k[$1, i], $i }' \
+		/proc/net/snmp /proc/net/netstat |
+		grep -E '^(InSegs|OutSegs|TCPPureAcks|TCPHPAcks|DelayedACKs|TCPAutoCorking|TCPBacklogCoalesce|TCPHPHits|TCPOFOQueue)=' |
+		paste -sd' '
+}
+
+# sock_line PORT: segments in and out of the target's sockets on PORT (the
+# target's own side: data segments, and all of them with pure ACKs).
+modprobe tcp_diag 2>/dev/null || true
+sock_line() {
+	{ ss -tni state established "( sport = :$1 )" || true; } |
+		{ grep -oE '(data_)?segs_(in|out):[0-9]+' || true; } | tr ':' '=' |
+		awk -F= '{ n[$1] += $2 } END { for (k in n) printf "%s=%d ", k, n[k]; print "" }'
+}
+
 stat_line() { awk '/^cpu / {print $2 + $3, $4, $5 + $6, $7, $8} /^ctxt/ {print $2}' /proc/stat | paste -sd' '; }
 
 # name:rw:bs:depth:jobs of each test
 declare -A shape=([randwrite]=randwrite:4k:32:2 [randread]=randread:4k:32:2
 	[seqread]=read:1M:8:1)
 tests=${SCST_PROFILE_TESTS:-randwrite randread seqread}
-perf_tests=${SCST_PROFILE_PERF:-randwrite seqread}
+perf_tests=${SCST_PROFILE_PERF-randwrite seqread}
 
 # profile TARGET TEST: one fio run, then per-I/O figures.
 profile() {
 	local t=$1 name=$2 rw bs depth jobs s0 s1 out ios
 	IFS=: read -r rw bs depth jobs <<<"${shape[$name]}"
 	thread_stats >ts0
+	tcp_line >tcp0
+	sock_line "${port[$t]}" >sock0
 	s0=$(stat_line)
 	out=$(fio --name="$t-$name" --filename="${disk[$t]}" --ioengine=libaio --direct=1 \
 		--rw="$rw" --bs="$bs" --iodepth="$depth" --numjobs="$jobs" --group_reporting \
 		--runtime="$runtime" --time_based --size=512M \
 		--output-format=terse --terse-version=3 2>"fio-$t-$name.out")
 	s1=$(stat_line)
+	tcp_line >tcp1
+	sock_line "${port[$t]}" >sock1
 	thread_stats >ts1
 	# terse v3: KiB read field 6, written 47
 	ios=$(echo "$out" | awk -F';' -v bs="$bs" '{
@@ -88,6 +115,13 @@ profile() {
 				(y[6] - x[6]) / n, (y[1] - x[1]) * 10000 / n,
 				(y[2] - x[2]) * 10000 / n, (y[4] - x[4]) * 10000 / n,
 				(y[5] - x[5]) * 10000 / n }')"
+	# TCP segments and ACKs per I/O, both directions together.
+	awk -v n="$ios" 'NR == FNR { for (i = 1; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] } next }
+		{ printf "  tcp/io"; for (i = 1; i <= NF; i++) { split($i, kv, "=")
+			printf " %s=%.2f", kv[1], (kv[2] - a[kv[1]]) / n } print "" }' tcp0 tcp1
+	awk -v n="$ios" 'NR == FNR { for (i = 1; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] } next }
+		{ printf "  target_sock/io"; for (i = 1; i <= NF; i++) { split($i, kv, "=")
+			printf " %s=%.2f", kv[1], (kv[2] - a[kv[1]]) / n } print "" }' sock0 sock1
 	awk -v n="$ios" "$role_awk"'
 		NR == FNR { r0[$1] = $3; c0[$1] = $4; next }
 		{ g = role($2); run[g] += $3 - r0[$1]; sw[g] += $4 - c0[$1] }

@@ -40,9 +40,9 @@ kmods=(
 	crc32_generic crc32_pclmul crc32c_generic crc32c_intel libcrc32c
 	# FCoE
 	tcm_fc fcoe libfcoe libfc scsi_transport_fc
-	# networking inside the VM, link faults
+	# networking inside the VM, link faults, socket statistics (ss -i)
 	dummy veth nf_tables nft_compat x_tables ip_tables iptable_filter
-	xt_tcpudp sch_netem
+	xt_tcpudp sch_netem inet_diag tcp_diag
 	# the results disk, and ext4 for mkfs tests
 	virtio_pci virtio_blk ext4
 )
