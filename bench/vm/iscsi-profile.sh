@@ -27,9 +27,9 @@ lio_start
 tgt_start
 iscsid_start
 declare -A disk port=([ours]=3260 [lio]=3261 [tgt]=3262)
-disk[ours]=$(bench_login "$IQN_OURS" 3260 0)
-disk[lio]=$(bench_login "$IQN_LIO" 3261 0)
-disk[tgt]=$(bench_login "$IQN_TGT" 3262 1)
+disk[ours]=$(bench_login "$IQN_OURS" "${port[ours]}" 0)
+disk[lio]=$(bench_login "$IQN_LIO" "${port[lio]}" 0)
+disk[tgt]=$(bench_login "$IQN_TGT" "${port[tgt]}" 1)
 for t in ours lio tgt; do log "$t: $(bench_queue_setup "${disk[$t]}")"; done
 iscsiadm -m session -P 3 2>/dev/null |
 	grep -E 'Target:|InitialR2T|ImmediateData|FirstBurstLength|MaxBurstLength|MaxRecvDataSegmentLength|MaxXmitDataSegmentLength|HeaderDigest' || true
@@ -78,6 +78,15 @@ sock_line() {
 		awk -F= '{ n[$1] += $2 } END { for (k in n) printf "%s=%d ", k, n[k]; print "" }'
 }
 
+# per_io_delta LABEL N BEFORE AFTER: each "name=value" of AFTER minus
+# BEFORE, divided by N.
+per_io_delta() {
+	awk -v label="$1" -v n="$2" '
+		NR == FNR { for (i = 1; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] } next }
+		{ printf "  %s", label; for (i = 1; i <= NF; i++) { split($i, kv, "=")
+			printf " %s=%.2f", kv[1], (kv[2] - a[kv[1]]) / n } print "" }' "$3" "$4"
+}
+
 stat_line() { awk '/^cpu / {print $2 + $3, $4, $5 + $6, $7, $8} /^ctxt/ {print $2}' /proc/stat | paste -sd' '; }
 
 # name:rw:bs:depth:jobs of each test
@@ -115,13 +124,8 @@ profile() {
 				(y[6] - x[6]) / n, (y[1] - x[1]) * 10000 / n,
 				(y[2] - x[2]) * 10000 / n, (y[4] - x[4]) * 10000 / n,
 				(y[5] - x[5]) * 10000 / n }')"
-	# TCP segments and ACKs per I/O, both directions together.
-	awk -v n="$ios" 'NR == FNR { for (i = 1; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] } next }
-		{ printf "  tcp/io"; for (i = 1; i <= NF; i++) { split($i, kv, "=")
-			printf " %s=%.2f", kv[1], (kv[2] - a[kv[1]]) / n } print "" }' tcp0 tcp1
-	awk -v n="$ios" 'NR == FNR { for (i = 1; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] } next }
-		{ printf "  target_sock/io"; for (i = 1; i <= NF; i++) { split($i, kv, "=")
-			printf " %s=%.2f", kv[1], (kv[2] - a[kv[1]]) / n } print "" }' sock0 sock1
+	per_io_delta tcp/io "$ios" tcp0 tcp1
+	per_io_delta target_sock/io "$ios" sock0 sock1
 	awk -v n="$ios" "$role_awk"'
 		NR == FNR { r0[$1] = $3; c0[$1] = $4; next }
 		{ g = role($2); run[g] += $3 - r0[$1]; sw[g] += $4 - c0[$1] }
