@@ -34,6 +34,9 @@ tests="randread:randread:4k:32:2:1 randwrite:randwrite:4k:32:2:1 seqread:read:1M
 # SCST_BENCH_TESTS: a subset, by name (a wrapper's, e.g. to A/B one test)
 if [ -n "${SCST_BENCH_TESTS:-}" ]; then
 	sel=''
+	for want in $SCST_BENCH_TESTS; do
+		[[ " $tests" == *" $want:"* ]] || fail "SCST_BENCH_TESTS: no test '$want' (randread, randwrite, seqread)"
+	done
 	for tc in $tests; do
 		[[ " $SCST_BENCH_TESTS " != *" ${tc%%:*} "* ]] || sel+=" $tc"
 	done
@@ -61,7 +64,6 @@ if [ $ceiling = yes ]; then
 	log "iperf3 over loopback"
 	iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	sleep 1
-	tcp=''
 	for i in $(seq "$rounds"); do
 		[ "$i" = 1 ] || { iperf3 -s -1 -p 5201 >/dev/null 2>&1 & sleep 1; }
 		tcp+=" $(iperf3 -c 127.0.0.1 -p 5201 -t "$runtime" -f M 2>/dev/null |
