@@ -166,12 +166,14 @@ perf_profile() {
 		grep -v '^#' | grep '%' | head -150 >"$SCST_RESULTS/$f.comm-sym.txt" || true
 	{ perf report -i "$f.data" --children --sort sym --stdio -g none 2>/dev/null || true; } |
 		grep -v '^#' | grep '%' | head -150 >"$SCST_RESULTS/$f.children.txt" || true
-	# Inclusive time per thread: how much of the target's threads is the
-	# initiator's receive of the responses (its softirq runs in the
-	# sender's context over loopback).
+	# Inclusive time per thread, the target's and the initiator's
+	# transmit worker: how much of each is the other side's receive
+	# (over loopback its softirq runs in the sender's context, or in
+	# the socket owner's at release_sock() when the segment found the
+	# socket locked).
 	{ perf report -i "$f.data" --children --sort comm,sym --stdio -g none 2>/dev/null || true; } |
-		grep -v '^#' | grep -E 'isc_rx|iscsi_t[rt]x' | head -200 \
-		>"$SCST_RESULTS/$f.target-children.txt" || true
+		grep -v '^#' | grep -E 'isc_rx|iscsi_t[rt]x|kworker' | head -400 \
+		>"$SCST_RESULTS/$f.threads-children.txt" || true
 	# Who calls the copies and page clearing: call chains into them.
 	{ perf report -i "$f.data" --no-children --stdio \
 		--symbols=memcpy_erms,memcpy_orig,memset_erms,memset_orig,clear_page_erms,clear_page_rep,clear_page_orig \
