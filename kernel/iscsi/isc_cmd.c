@@ -65,8 +65,7 @@ void isc_task_free_default(struct isc_task *task)
 
 /*
  * Take @task out of the table: no Data-Out reaches it anymore. Once out
- * it never comes back, so an unlisted task needs no lock: on_free_cmd()
- * after a zero-copy Data-In runs in the network stack's context.
+ * it never comes back, so an unlisted task needs no lock.
  */
 static void isc_task_unlist(struct isc_task *task)
 {
@@ -519,8 +518,7 @@ int isc_rdy_to_xfer(struct scst_cmd *cmd)
 void isc_conn_abort_tasks(struct isc_conn *conn)
 {
 	struct isc_task *task;
-	unsigned long idx;
-	LIST_HEAD(waiting);
+	unsigned long idx = 0;
 
 	for (;;) {
 		bool wait;
@@ -669,15 +667,15 @@ void isc_task_tx_hold(struct isc_task *task)
 }
 
 /*
- * Any context: the transport lets go of the pages from its completion
- * (zero copy: when TCP has freed the last skb that pointed to them).
+ * The transport lets go of the pages (zero copy: from its work item, once
+ * TCP has freed the last skb that pointed to them). Process context: the
+ * command is freed here, and on_free_cmd() takes conn->task_lock and the
+ * session's sn_lock, which are not softirq-safe.
  */
 void isc_task_tx_put(struct isc_task *task)
 {
 	if (refcount_dec_and_test(&task->tx_ref))
-		scst_tgt_cmd_done(isc_task_cmd(task),
-				  in_task() ? SCST_CONTEXT_DIRECT :
-				  SCST_CONTEXT_DIRECT_ATOMIC);
+		scst_tgt_cmd_done(isc_task_cmd(task), SCST_CONTEXT_DIRECT);
 }
 
 /*
@@ -712,7 +710,7 @@ void isc_on_free_cmd(struct scst_cmd *cmd)
 	struct isc_task *task = scst_cmd_get_tgt_priv(cmd);
 
 	isc_task_unlist(task);
-	/* After xmit_response() (then in any context), or instead of it. */
+	/* After xmit_response() (then from isc_task_tx_put()), or instead. */
 	if (task->counted || !list_empty(&task->run_entry))
 		isc_task_end(task, ISC_CMD_END_NO_RSP);
 	isc_conn_task_put(task);

@@ -126,7 +126,7 @@ struct isc_task;
  * A PDU to send: a header and an optional data segment. @task is set for
  * Data-In: the transport may then send @sg's pages without a copy and
  * keep them past send_pdu(), holding the task with isc_task_tx_hold()
- * until it lets go of them (isc_task_tx_put(), any context).
+ * until it lets go of them (isc_task_tx_put(), process context).
  */
 struct isc_tx_pdu {
 	u8 bhs[ISC_BHS_LEN];

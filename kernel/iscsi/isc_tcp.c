@@ -650,7 +650,7 @@ static struct isc_task *isc_tcp_alloc_task(struct isc_conn *conn, gfp_t gfp)
 	return &tt->task;
 }
 
-/* Any context: the last reference may go in a zero-copy completion. */
+/* The last isc_conn_task_put(), in process context. */
 static void isc_tcp_free_task(struct isc_task *task)
 {
 	scst_sgv_buf_free(&task->wbuf);
