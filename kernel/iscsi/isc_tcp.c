@@ -362,9 +362,12 @@ static int isc_tcp_rx_thread(void *arg)
  * reference (@skb NULL); any context, often softirq. @success is false
  * when the stack copied the data after all (e.g. loopback delivery).
  *
- * The last call comes before the skb drops its page references: giving
- * the command back right here would make the SGV cache find the pages
- * busy and free them. A work item on this CPU runs after the skb is gone.
+ * The last call comes before the skb drops its page references, often
+ * in softirq, where freeing the command would take locks that are not
+ * softirq-safe: a work item gives it back to the core. Queued on this
+ * CPU, it runs after the skb is gone; when it was queued already and
+ * runs elsewhere first, the SGV cache finds the pages still held and
+ * frees the buffer instead of caching it: correct, only slower.
  */
 static void isc_tcp_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 				bool success)
