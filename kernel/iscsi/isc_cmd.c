@@ -608,7 +608,7 @@ static void isc_send_status(struct isc_task *task, struct scst_cmd *cmd)
 	/* Status goes with the data unless sense data needs a Response. */
 	in_data = resp_len && status == SCST_STATUS_GOOD && !sense_len;
 
-	mutex_lock(&conn->tx_mutex);
+	isc_conn_tx_lock(conn);
 	while (off < resp_len) {
 		da.itt = task->itt;
 		da.lun = task->lun;

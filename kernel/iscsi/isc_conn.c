@@ -14,6 +14,20 @@
 
 #include "isc_priv.h"
 
+/*
+ * Take tx_mutex. Its holder may be waiting for something the caller's
+ * transport holds (the TCP receive thread's socket lock): the transport
+ * lets go of it before the caller waits.
+ */
+void isc_conn_tx_lock(struct isc_conn *conn)
+{
+	if (mutex_trylock(&conn->tx_mutex))
+		return;
+	if (conn->ops->tx_wait)
+		conn->ops->tx_wait(conn);
+	mutex_lock(&conn->tx_mutex);
+}
+
 /* Send @pdu; conn->tx_mutex held, sequence numbers already in it. */
 int isc_conn_xmit(struct isc_conn *conn, struct isc_tx_pdu *pdu)
 {
@@ -46,7 +60,7 @@ int isc_conn_send(struct isc_conn *conn, struct isc_tx_pdu *pdu,
 	u8 *h = pdu->bhs;
 	int res;
 
-	mutex_lock(&conn->tx_mutex);
+	isc_conn_tx_lock(conn);
 	isc_fill_sn(conn, &sn, new_statsn);
 	put_unaligned_be32(sn.statsn, h + 24);
 	put_unaligned_be32(sn.exp_cmdsn, h + 28);
@@ -503,7 +517,7 @@ void isc_conn_closed(struct isc_conn *conn)
 	struct isc_session *sess = conn->sess;
 
 	conn->ops->shutdown(conn);
-	mutex_lock(&conn->tx_mutex);
+	isc_conn_tx_lock(conn);
 	conn->tx_dead = true;
 	mutex_unlock(&conn->tx_mutex);
 

@@ -166,6 +166,9 @@ struct isc_rx_pdu {
  * @shutdown:	stop both directions now: receiving ends (the transport
  *		then calls isc_conn_closed()), sending fails. Any context
  *		that may sleep; may be called more than once.
+ * @tx_wait:	(optional) the caller is about to wait for tx_mutex, held
+ *		by another context: let go of what that context may need
+ *		to finish its send.
  * @release:	free the transport's state; nothing runs on it anymore.
  * @alloc_task/@free_task: a task with room for the transport's needs.
  */
@@ -175,6 +178,7 @@ struct isc_transport_ops {
 	int (*send_pdu)(struct isc_conn *conn, const struct isc_tx_pdu *pdu);
 	void (*tx_end)(struct isc_conn *conn, struct isc_task *task);
 	void (*shutdown)(struct isc_conn *conn);
+	void (*tx_wait)(struct isc_conn *conn);
 	void (*release)(struct isc_conn *conn);
 	struct isc_task *(*alloc_task)(struct isc_conn *conn, gfp_t gfp);
 	void (*free_task)(struct isc_task *task);
@@ -333,6 +337,7 @@ void isc_conn_watch_run(struct isc_conn *conn, unsigned long since);
 int isc_conn_rx_hdr(struct isc_conn *conn, struct isc_rx_pdu *rx);
 int isc_conn_rx_done(struct isc_conn *conn, struct isc_rx_pdu *rx);
 void isc_conn_closed(struct isc_conn *conn);
+void isc_conn_tx_lock(struct isc_conn *conn);
 int isc_conn_xmit(struct isc_conn *conn, struct isc_tx_pdu *pdu);
 int isc_conn_send(struct isc_conn *conn, struct isc_tx_pdu *pdu,
 		  bool new_statsn);

@@ -7,6 +7,16 @@
  * PDU to send. A copied Data-In PDU goes out in one sendmsg() (header,
  * data pages and tail as bio_vecs), other PDUs as header, data and tail.
  *
+ * The receive thread keeps the socket lock while there is something to
+ * read: it reads with tcp_read_sock(), runs the commands it can run to
+ * their responses and sends those with tcp_sendmsg_locked(), holding
+ * them back (MSG_MORE) until it runs out of requests. Meanwhile the
+ * initiator's segments wait in the socket's backlog instead of being
+ * taken in, and waking the thread, one by one in the sender's softirq.
+ * It lets go of the lock when nothing is queued (release_sock() takes in
+ * the backlog), before it waits for tx_mutex (whose holder may be
+ * waiting for the socket) and before anything that locks the socket.
+ *
  * Data-In segments of at least splice_threshold bytes are not copied:
  * TCP takes references to the command's pages (sendpage on 6.1,
  * MSG_SPLICE_PAGES on 6.12) and drops them when the peer has ACKed the
@@ -94,6 +104,8 @@ struct isc_tcp {
 	 * before it waits for more to receive. Receive thread only.
 	 */
 	bool tx_held;
+	/* The receive thread holds the socket lock. Receive thread only. */
+	bool owned;
 	struct isc_rx_pdu rx;
 	u8 discard[256];
 };
@@ -124,14 +136,82 @@ static void isc_tcp_tx_push(struct isc_tcp *t)
 	tcp_sock_set_cork(t->sock->sk, false);
 }
 
+/* The receive thread takes or lets go of the socket lock. */
+static void isc_tcp_own(struct isc_tcp *t)
+{
+	if (t->owned)
+		return;
+	lock_sock(t->sock->sk);
+	t->owned = true;
+}
+
+static void isc_tcp_unown(struct isc_tcp *t)
+{
+	if (!t->owned)
+		return;
+	t->owned = false;
+	/* Takes in what the backlog gathered meanwhile. */
+	release_sock(t->sock->sk);
+}
+
+static int isc_tcp_read_actor(read_descriptor_t *desc, struct sk_buff *skb,
+			      unsigned int off, size_t len)
+{
+	size_t n = min_t(size_t, len, desc->count);
+
+	if (!n)
+		return 0;
+	if (skb_copy_datagram_iter(skb, off, desc->arg.data, n)) {
+		desc->error = -EFAULT;
+		return 0;
+	}
+	desc->count -= n;
+	return n;
+}
+
+/* What the socket holds of @len bytes, socket owned; bytes or -errno. */
+static int isc_tcp_read_owned(struct isc_tcp *t, struct iov_iter *iter,
+			      size_t len)
+{
+	read_descriptor_t desc = { .arg.data = iter, .count = len };
+	int res;
+
+	res = tcp_read_sock(t->sock->sk, &desc, isc_tcp_read_actor);
+	return desc.error ?: res;
+}
+
+/*
+ * Read @len bytes: what is queued, with the socket owned; when nothing is,
+ * the backlog is taken in, and if that brings nothing either, held
+ * responses go out and the thread waits in recvmsg() (which lets go of
+ * the socket while it sleeps).
+ */
 static int isc_tcp_recv(struct isc_tcp *t, struct msghdr *msg, size_t len)
 {
+	struct sock *sk = t->sock->sk;
+	bool retry = false;
 	int res;
 
 	while (len) {
-		/* Responses held back go out before we may wait. */
-		if (t->tx_held && tcp_inq(t->sock->sk) < len)
-			isc_tcp_tx_push(t);
+		isc_tcp_own(t);
+		res = isc_tcp_read_owned(t, &msg->msg_iter, len);
+		if (res < 0)
+			return res;
+		len -= res;
+		if (!len)
+			break;
+		isc_tcp_unown(t);
+		/*
+		 * tcp_read_sock() stops at urgent data, which recvmsg()
+		 * skips, and tcp_inq() counts only what comes before it.
+		 * Should they ever disagree, nothing read twice in a row
+		 * goes to recvmsg() rather than round this loop forever.
+		 */
+		retry = !res && !retry;
+		if (tcp_inq(sk) && (res || retry))
+			continue;
+		/* Responses held back go out before we wait. */
+		isc_tcp_tx_push(t);
 		res = sock_recvmsg(t->sock, msg, MSG_WAITALL | MSG_NOSIGNAL);
 		if (res <= 0)
 			return res ?: -ECONNRESET;
@@ -347,6 +427,7 @@ static int isc_tcp_rx_thread(void *arg)
 	do {
 		res = isc_tcp_rx_pdu(conn, t);
 	} while (!res);
+	isc_tcp_unown(t);
 	isc_tcp_tx_push(t);
 	if (res != -ECONNRESET && !conn->logged_out)
 		pr_info("%s: connection ends: %d\n", conn->sess->initiator, res);
@@ -435,12 +516,16 @@ static void isc_tcp_tx_end(struct isc_conn *conn, struct isc_task *task)
 	net_zcopy_put(&tt->uarg);
 }
 
-static int isc_tcp_send(struct socket *sock, struct msghdr *msg, size_t len)
+static int isc_tcp_send(struct isc_tcp *t, struct msghdr *msg, size_t len)
 {
+	bool owned = current == t->rx_thread && t->owned;
 	int res;
 
 	while (len) {
-		res = sock_sendmsg(sock, msg);
+		if (owned)
+			res = tcp_sendmsg_locked(t->sock->sk, msg, len);
+		else
+			res = sock_sendmsg(t->sock, msg);
 		if (res <= 0)
 			return res ?: -EPIPE;
 		len -= res;
@@ -448,7 +533,7 @@ static int isc_tcp_send(struct socket *sock, struct msghdr *msg, size_t len)
 	return 0;
 }
 
-static int isc_tcp_send_buf(struct socket *sock, const void *buf, size_t len,
+static int isc_tcp_send_buf(struct isc_tcp *t, const void *buf, size_t len,
 			    bool more)
 {
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
@@ -457,10 +542,10 @@ static int isc_tcp_send_buf(struct socket *sock, const void *buf, size_t len,
 	};
 
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, len);
-	return isc_tcp_send(sock, &msg, len);
+	return isc_tcp_send(t, &msg, len);
 }
 
-static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
+static int isc_tcp_send_sg(struct isc_tcp *t, struct scatterlist *sg,
 			   u32 off, u32 len, bool more, struct ubuf_info *uarg)
 {
 	struct bio_vec bv[ISC_TCP_BVECS];
@@ -476,7 +561,7 @@ static int isc_tcp_send_sg(struct socket *sock, struct scatterlist *sg,
 		msg.msg_flags = MSG_NOSIGNAL | (more || got < len ? MSG_MORE : 0) |
 				(uarg ? MSG_ZEROCOPY : 0);
 		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, got);
-		res = isc_tcp_send(sock, &msg, got);
+		res = isc_tcp_send(t, &msg, got);
 		if (res)
 			return res;
 		off += got;
@@ -518,7 +603,7 @@ static int isc_tcp_send_sg_copy(struct isc_tcp *t, const struct isc_tx_pdu *pdu,
 		}
 		msg.msg_flags = MSG_NOSIGNAL | (left || hold ? MSG_MORE : 0);
 		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, len);
-		res = isc_tcp_send(t->sock, &msg, len);
+		res = isc_tcp_send(t, &msg, len);
 		if (res || !left)
 			return res;
 		n = 0;
@@ -541,7 +626,10 @@ static int isc_tcp_send_sg_splice(struct isc_tcp *t,
 	unsigned int n;
 	int res;
 
-	res = isc_tcp_send_buf(t->sock, t->txb->hdr, hlen, true);
+	/* Page references go through the socket's own locking. */
+	if (current == t->rx_thread)
+		isc_tcp_unown(t);
+	res = isc_tcp_send_buf(t, t->txb->hdr, hlen, true);
 	while (!res && left) {
 		n = isc_sg_bvecs(pdu->sg, off, left, t->tx_bv,
 				 ISC_TCP_TX_BVECS, &got);
@@ -558,13 +646,12 @@ static int isc_tcp_send_sg_splice(struct isc_tcp *t,
 	}
 	if (res || !tlen)
 		return res;
-	return isc_tcp_send_buf(t->sock, t->txb->tail, tlen, false);
+	return isc_tcp_send_buf(t, t->txb->tail, tlen, false);
 }
 
 static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 {
 	struct isc_tcp *t = isc_tcp(conn);
-	struct socket *sock = t->sock;
 	u8 *hdr = t->txb->hdr, *tail = t->txb->tail;
 	u32 len = pdu->data_len, hlen = ISC_BHS_LEN, tlen = isc_pad_len(len);
 	struct ubuf_info *uarg;
@@ -606,17 +693,17 @@ static int isc_tcp_send_pdu(struct isc_conn *conn, const struct isc_tx_pdu *pdu)
 		return isc_tcp_send_sg_copy(t, pdu, hlen, tlen, hold);
 	}
 
-	res = isc_tcp_send_buf(sock, hdr, hlen, len || hold);
+	res = isc_tcp_send_buf(t, hdr, hlen, len || hold);
 	if (res || !len)
 		return res;
 	if (pdu->sg)
-		res = isc_tcp_send_sg(sock, pdu->sg, pdu->sg_off, len,
+		res = isc_tcp_send_sg(t, pdu->sg, pdu->sg_off, len,
 				      tlen || hold, uarg);
 	else
-		res = isc_tcp_send_buf(sock, pdu->buf, len, tlen || hold);
+		res = isc_tcp_send_buf(t, pdu->buf, len, tlen || hold);
 	if (res || !tlen)
 		return res;
-	return isc_tcp_send_buf(sock, tail, tlen, hold);
+	return isc_tcp_send_buf(t, tail, tlen, hold);
 }
 
 /* ---- the connection ---- */
@@ -628,7 +715,23 @@ static void isc_tcp_start(struct isc_conn *conn)
 
 static void isc_tcp_shutdown(struct isc_conn *conn)
 {
-	kernel_sock_shutdown(isc_tcp(conn)->sock, SHUT_RDWR);
+	struct isc_tcp *t = isc_tcp(conn);
+
+	if (current == t->rx_thread)
+		isc_tcp_unown(t);
+	kernel_sock_shutdown(t->sock, SHUT_RDWR);
+}
+
+/*
+ * The receive thread waits for tx_mutex, whose holder may be waiting for
+ * the socket lock: let go of it first.
+ */
+static void isc_tcp_tx_wait(struct isc_conn *conn)
+{
+	struct isc_tcp *t = isc_tcp(conn);
+
+	if (current == t->rx_thread)
+		isc_tcp_unown(t);
 }
 
 static void isc_tcp_release(struct isc_conn *conn)
@@ -667,6 +770,7 @@ const struct isc_transport_ops isc_tcp_ops = {
 	.send_pdu	= isc_tcp_send_pdu,
 	.tx_end		= isc_tcp_tx_end,
 	.shutdown	= isc_tcp_shutdown,
+	.tx_wait	= isc_tcp_tx_wait,
 	.release	= isc_tcp_release,
 	.alloc_task	= isc_tcp_alloc_task,
 	.free_task	= isc_tcp_free_task,

@@ -9,7 +9,7 @@
  *   scst_iscsi_badpdu [-p PORT] [-d] HOST TARGET INITIATOR CASE
  *
  * -d negotiates CRC32C header and data digests. CASE is one of
- * unknown-opcode, target-opcode, nop-ahs, bad-ahs, dsl-over-max,
+ * unknown-opcode, target-opcode, nop-ahs, bad-ahs, urgent, dsl-over-max,
  * data-out-unknown-itt, data-out-late, no-data-out, garbage[:SEED],
  * header-digest, data-digest, abort-window:LUN, reset-window:LUN, ping
  * (only a ping) or logout (only a logout). no-data-out writes 8 blocks of
@@ -538,6 +538,41 @@ static void case_nop_ahs(struct conn *c)
 	ping(c, "afterwards");
 }
 
+/*
+ * TCP urgent data inside a NOP-Out header: the byte is out of band
+ * (SO_OOBINLINE is off), so the target must read the NOP-Out around it
+ * and answer, neither taking the byte in nor stalling at it.
+ */
+static void case_urgent(struct conn *c)
+{
+	static const char payload[] = "scst-badpdu-urgent";
+	uint8_t pdu[BHS_LEN + sizeof(payload) + 3] = {};
+	size_t len = BHS_LEN + ((sizeof(payload) + 3) & ~3U);
+	struct pdu p = {};
+	uint32_t itt;
+	int r;
+
+	if (c->hdr_digest)
+		die("urgent does not go with -d");
+	ffp_bhs(c, pdu, OP_NOP_OUT, false);
+	put32(pdu + 20, RSVD_TAG);
+	set_dlength(pdu, sizeof(payload));
+	memcpy(pdu + BHS_LEN, payload, sizeof(payload));
+	itt = get32(pdu + 16);
+	if (send_all(c->fd, pdu, 20) || send(c->fd, "!", 1, MSG_OOB) != 1 ||
+	    send_all(c->fd, pdu + 20, len - 20))
+		die("send");
+	c->cmdsn++;
+	r = next_answer(c, &p, ANSWER_SECS);
+	say(r == 1 && opcode(&p) == OP_NOP_IN && get32(p.bhs + 16) == itt &&
+	    p.len == sizeof(payload) && !memcmp(p.data, payload, p.len),
+	    "NOP-Out around an urgent byte answered (%s)",
+	    r == 1 ? "a PDU" : r == 0 ? "connection closed" :
+	    r == -2 ? "timeout" : "error");
+	free(p.data);
+	ping(c, "afterwards");
+}
+
 /* A SCSI Command whose AHS says it is longer than TotalAHSLength. */
 static void case_bad_ahs(struct conn *c)
 {
@@ -891,6 +926,8 @@ int main(int argc, char **argv)
 		case_nop_ahs(&c);
 	else if (!strcmp(what, "bad-ahs"))
 		case_bad_ahs(&c);
+	else if (!strcmp(what, "urgent"))
+		case_urgent(&c);
 	else if (!strcmp(what, "dsl-over-max"))
 		case_dsl_over_max(&c);
 	else if (!strcmp(what, "data-out-unknown-itt"))

@@ -1,13 +1,14 @@
 #!/bin/bash
 # iSCSI faults: malformed PDUs (scst_iscsi_badpdu) get a Reject or a
-# closed connection and the other session keeps working; a disabled target
-# asks open-iscsi to log out (Async Message) and it logs in again once the
-# target is back; a connection cut (iptables DROP) longer than the NOP-In
-# timeout is cleaned up by the target and open-iscsi recovers with fio
-# verify intact; a dead initiator (fio and iscsid killed, link dropped) is
-# cleaned up and logs in again; 100 login/logout cycles leak no session,
-# command, module reference or memory; a target deleted under a session
-# waits for the logout it asks for.
+# closed connection, a TCP urgent byte inside a PDU is skipped, and the
+# other session keeps working; a disabled target asks open-iscsi to log
+# out (Async Message) and it logs in again once the target is back; a
+# connection cut (iptables DROP) longer than the NOP-In timeout is cleaned
+# up by the target and open-iscsi recovers with fio verify intact; a dead
+# initiator (fio and iscsid killed, link dropped) is cleaned up and logs
+# in again; 100 login/logout cycles leak no session, command, module
+# reference or memory; a target deleted under a session waits for the
+# logout it asks for.
 # timeout: 480
 set -euo pipefail
 source /scst/tests/vm/lib.sh
@@ -94,6 +95,7 @@ check "malformed: unknown opcode -> Reject 0x05" bad unknown unknown-opcode
 check "malformed: target opcode -> Reject 0x04" bad target target-opcode
 check "malformed: NOP-Out with AHS -> Reject 0x04" bad nopahs nop-ahs
 check "malformed: bad AHS length -> Reject 0x04" bad ahs bad-ahs
+check "malformed: TCP urgent byte inside a PDU -> skipped, answered" bad urgent urgent
 check "malformed: DataSegmentLength over the limit -> Reject, close" bad dsl dsl-over-max
 check "malformed: Data-Out for an unknown ITT -> Reject 0x09" bad dout data-out-unknown-itt
 check "malformed: late unsolicited Data-Out ignored" bad late data-out-late
