@@ -15,7 +15,8 @@
  * taken in, and waking the thread, one by one in the sender's softirq.
  * It lets go of the lock when nothing is queued (release_sock() takes in
  * the backlog), before it waits for tx_mutex (whose holder may be
- * waiting for the socket) and before anything that locks the socket.
+ * waiting for the socket) and before anything that locks the socket;
+ * and while somebody else waits for the lock, it takes it per call.
  *
  * Data-In segments of at least splice_threshold bytes are not copied:
  * TCP takes references to the command's pages (sendpage on 6.1,
@@ -169,6 +170,17 @@ static int isc_tcp_read_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	return n;
 }
 
+/*
+ * Somebody sleeps in lock_sock() for this socket: a sender under
+ * tx_mutex (a device thread's response, a NOP-In), or a shutdown. While
+ * somebody does, the receive thread takes the lock per call, as they do.
+ */
+static bool isc_tcp_wanted(struct isc_tcp *t)
+{
+	/* No barrier: a waiter not seen yet is seen at the next read. */
+	return waitqueue_active(&t->sock->sk->sk_lock.wq);
+}
+
 /* What the socket holds of @len bytes, socket owned; bytes or -errno. */
 static int isc_tcp_read_owned(struct isc_tcp *t, struct iov_iter *iter,
 			      size_t len)
@@ -184,7 +196,8 @@ static int isc_tcp_read_owned(struct isc_tcp *t, struct iov_iter *iter,
  * Read @len bytes: what is queued, with the socket owned; when nothing is,
  * the backlog is taken in, and if that brings nothing either, held
  * responses go out and the thread waits in recvmsg() (which lets go of
- * the socket while it sleeps).
+ * the socket while it sleeps). When somebody else waits for the socket,
+ * recvmsg() too, which takes it only for the call.
  */
 static int isc_tcp_recv(struct isc_tcp *t, struct msghdr *msg, size_t len)
 {
@@ -193,25 +206,31 @@ static int isc_tcp_recv(struct isc_tcp *t, struct msghdr *msg, size_t len)
 	int res;
 
 	while (len) {
-		isc_tcp_own(t);
-		res = isc_tcp_read_owned(t, &msg->msg_iter, len);
-		if (res < 0)
-			return res;
-		len -= res;
-		if (!len)
-			break;
-		isc_tcp_unown(t);
-		/*
-		 * tcp_read_sock() stops at urgent data, which recvmsg()
-		 * skips, and tcp_inq() counts only what comes before it.
-		 * Should they ever disagree, nothing read twice in a row
-		 * goes to recvmsg() rather than round this loop forever.
-		 */
-		retry = !res && !retry;
-		if (tcp_inq(sk) && (res || retry))
-			continue;
-		/* Responses held back go out before we wait. */
-		isc_tcp_tx_push(t);
+		if (!isc_tcp_wanted(t)) {
+			isc_tcp_own(t);
+			res = isc_tcp_read_owned(t, &msg->msg_iter, len);
+			if (res < 0)
+				return res;
+			len -= res;
+			if (!len)
+				break;
+			isc_tcp_unown(t);
+			/*
+			 * tcp_read_sock() stops at urgent data, which
+			 * recvmsg() skips, and tcp_inq() counts only what
+			 * comes before it. Should they ever disagree,
+			 * nothing read twice in a row goes to recvmsg()
+			 * rather than round this loop forever.
+			 */
+			retry = !res && !retry;
+			if (tcp_inq(sk) && (res || retry))
+				continue;
+		} else {
+			isc_tcp_unown(t);
+		}
+		/* Responses held back go out before we may wait. */
+		if (tcp_inq(sk) < len)
+			isc_tcp_tx_push(t);
 		res = sock_recvmsg(t->sock, msg, MSG_WAITALL | MSG_NOSIGNAL);
 		if (res <= 0)
 			return res ?: -ECONNRESET;
