@@ -155,6 +155,13 @@ static void isc_tcp_unown(struct isc_tcp *t)
 	release_sock(t->sock->sk);
 }
 
+/* Before anything that locks the socket: any caller, any time. */
+static void isc_tcp_let_go(struct isc_tcp *t)
+{
+	if (current == t->rx_thread)
+		isc_tcp_unown(t);
+}
+
 static int isc_tcp_read_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			      unsigned int off, size_t len)
 {
@@ -646,8 +653,7 @@ static int isc_tcp_send_sg_splice(struct isc_tcp *t,
 	int res;
 
 	/* Page references go through the socket's own locking. */
-	if (current == t->rx_thread)
-		isc_tcp_unown(t);
+	isc_tcp_let_go(t);
 	res = isc_tcp_send_buf(t, t->txb->hdr, hlen, true);
 	while (!res && left) {
 		n = isc_sg_bvecs(pdu->sg, off, left, t->tx_bv,
@@ -736,8 +742,7 @@ static void isc_tcp_shutdown(struct isc_conn *conn)
 {
 	struct isc_tcp *t = isc_tcp(conn);
 
-	if (current == t->rx_thread)
-		isc_tcp_unown(t);
+	isc_tcp_let_go(t);
 	kernel_sock_shutdown(t->sock, SHUT_RDWR);
 }
 
@@ -747,10 +752,7 @@ static void isc_tcp_shutdown(struct isc_conn *conn)
  */
 static void isc_tcp_tx_wait(struct isc_conn *conn)
 {
-	struct isc_tcp *t = isc_tcp(conn);
-
-	if (current == t->rx_thread)
-		isc_tcp_unown(t);
+	isc_tcp_let_go(isc_tcp(conn));
 }
 
 static void isc_tcp_release(struct isc_conn *conn)

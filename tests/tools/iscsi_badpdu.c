@@ -433,27 +433,21 @@ static int next_answer(struct conn *c, struct pdu *p, int secs)
 	}
 }
 
-/* A NOP-Out ping with data; true if the NOP-In echoes it. */
-static bool ping(struct conn *c, const char *when)
+/*
+ * The answer to the NOP-Out @itt just sent (its CmdSN now used) with @len
+ * bytes of @data; true if it is a NOP-In that echoes them.
+ */
+static bool expect_echo(struct conn *c, uint32_t itt, const void *data,
+			uint32_t len, const char *when)
 {
-	static const char payload[] = "scst-badpdu-ping";
 	struct pdu p = {};
-	uint8_t bhs[BHS_LEN];
-	uint32_t itt;
 	bool ok;
 	int r;
 
-	ffp_bhs(c, bhs, OP_NOP_OUT, false);
-	put32(bhs + 20, RSVD_TAG);
-	itt = get32(bhs + 16);
-	if (send_pdu(c, bhs, payload, sizeof(payload))) {
-		say(false, "%s: cannot send a NOP-Out", when);
-		return false;
-	}
 	c->cmdsn++;
 	r = next_answer(c, &p, ANSWER_SECS);
 	ok = r == 1 && opcode(&p) == OP_NOP_IN && get32(p.bhs + 16) == itt &&
-	     p.len == sizeof(payload) && !memcmp(p.data, payload, p.len);
+	     p.len == len && !memcmp(p.data, data, p.len);
 	if (r == 1 && opcode(&p) == OP_REJECT)
 		say(false, "%s: NOP-Out rejected, reason %#x", when, p.bhs[2]);
 	else
@@ -462,6 +456,21 @@ static bool ping(struct conn *c, const char *when)
 		    r == -2 ? "timeout" : "error");
 	free(p.data);
 	return ok;
+}
+
+/* A NOP-Out ping with data; true if the NOP-In echoes it. */
+static bool ping(struct conn *c, const char *when)
+{
+	static const char payload[] = "scst-badpdu-ping";
+	uint8_t bhs[BHS_LEN];
+
+	ffp_bhs(c, bhs, OP_NOP_OUT, false);
+	put32(bhs + 20, RSVD_TAG);
+	if (send_pdu(c, bhs, payload, sizeof(payload))) {
+		say(false, "%s: cannot send a NOP-Out", when);
+		return false;
+	}
+	return expect_echo(c, get32(bhs + 16), payload, sizeof(payload), when);
 }
 
 /* Expect a Reject with @reason that carries the header @bad. */
@@ -548,9 +557,6 @@ static void case_urgent(struct conn *c)
 	static const char payload[] = "scst-badpdu-urgent";
 	uint8_t pdu[BHS_LEN + sizeof(payload) + 3] = {};
 	size_t len = BHS_LEN + ((sizeof(payload) + 3) & ~3U);
-	struct pdu p = {};
-	uint32_t itt;
-	int r;
 
 	if (c->hdr_digest)
 		die("urgent does not go with -d");
@@ -558,18 +564,11 @@ static void case_urgent(struct conn *c)
 	put32(pdu + 20, RSVD_TAG);
 	set_dlength(pdu, sizeof(payload));
 	memcpy(pdu + BHS_LEN, payload, sizeof(payload));
-	itt = get32(pdu + 16);
 	if (send_all(c->fd, pdu, 20) || send(c->fd, "!", 1, MSG_OOB) != 1 ||
 	    send_all(c->fd, pdu + 20, len - 20))
 		die("send");
-	c->cmdsn++;
-	r = next_answer(c, &p, ANSWER_SECS);
-	say(r == 1 && opcode(&p) == OP_NOP_IN && get32(p.bhs + 16) == itt &&
-	    p.len == sizeof(payload) && !memcmp(p.data, payload, p.len),
-	    "NOP-Out around an urgent byte answered (%s)",
-	    r == 1 ? "a PDU" : r == 0 ? "connection closed" :
-	    r == -2 ? "timeout" : "error");
-	free(p.data);
+	expect_echo(c, get32(pdu + 16), payload, sizeof(payload),
+		    "around an urgent byte");
 	ping(c, "afterwards");
 }
 
