@@ -7,8 +7,9 @@
 # gets the same queue settings. The targets take turns in each of ROUNDS
 # rounds; medians. Then iperf3 over loopback for the TCP ceiling.
 # Prints "ratio_lio randread=X randwrite=Y seqread=Z" (ours over LIO; goal
-# 1.5), "ratio_tgt ..." (goal 2), "tcp_share seqread=P%" (our 1 MiB read
-# throughput as a share of iperf3's; goal 90%).
+# 1.5), "ratio_tgt ..." (goal 2), "rounds_lio"/"rounds_tgt" (each
+# round's ratio), "tcp_share seqread=P%" (our 1 MiB read throughput as a
+# share of iperf3's; goal 90%).
 # timeout: 1500
 set -euo pipefail
 source /scst/bench/vm/iscsi-lib.bash
@@ -89,6 +90,18 @@ for peer in lio tgt; do
 	for tc in $tests; do
 		name=${tc%%:*}
 		line+=" $name=$(ratio "$(echo ${res[$name.ours]} | median)" "$(echo ${res[$name.$peer]} | median)")"
+	done
+	echo "$line"
+done
+# Each round's ratios: the targets of a round ran back to back, so their
+# spread shows how far the host's drift moves a run's medians.
+for peer in lio tgt; do
+	line="rounds_$peer"
+	for tc in $tests; do
+		name=${tc%%:*}
+		line+=" $name=$(paste -d/ <(echo ${res[$name.ours]} | tr ' ' '\n') \
+			<(echo ${res[$name.$peer]} | tr ' ' '\n') |
+			awk -F/ '{printf "%s%.2f", (NR > 1 ? "," : ""), ($2 > 0 ? $1 / $2 : 0)}')"
 	done
 	echo "$line"
 done

@@ -4,8 +4,9 @@
 # each target and each of 4k randwrite and randread (QD32, two jobs) and
 # 1 MiB sequential read (QD8, one job, as iscsi-nullio) one fio run,
 # during which it counts context switches and the CPU time of every
-# thread (schedstat: run time and times scheduled in), grouped by role,
-# per I/O; softirq and irq time from /proc/stat; TCP segments and ACKs
+# thread (schedstat: run time, time runnable but waiting for a CPU, and
+# times scheduled in), grouped by role, per I/O; softirq, irq and idle
+# time from /proc/stat; TCP segments and ACKs
 # per I/O (tcp/io: the stack's counters, both ends; target_sock/io: the
 # target's sockets from ss -i, data segments and all, pure ACKs being
 # the difference). With perf in the image, a system-wide profile of ours
@@ -34,14 +35,15 @@ for t in ours lio tgt; do log "$t: $(bench_queue_setup "${disk[$t]}")"; done
 iscsiadm -m session -P 3 2>/dev/null |
 	grep -E 'Target:|InitialR2T|ImmediateData|FirstBurstLength|MaxBurstLength|MaxRecvDataSegmentLength|MaxXmitDataSegmentLength|HeaderDigest' || true
 
-# thread_stats: "tid comm run_ns timeslices" for every thread.
+# thread_stats: "tid comm run_ns wait_ns timeslices" for every thread
+# (wait: runnable, waiting for a CPU).
 thread_stats() {
 	local f tid comm
 	for f in /proc/[0-9]*/task/[0-9]*; do
 		tid=${f##*/}
 		read -r comm <"$f/comm" 2>/dev/null || continue
-		read -r a _ c <"$f/schedstat" 2>/dev/null || continue
-		echo "$tid ${comm// /_} $a $c"
+		read -r a b c <"$f/schedstat" 2>/dev/null || continue
+		echo "$tid ${comm// /_} $a $b $c"
 	done
 }
 
@@ -120,18 +122,18 @@ profile() {
 		"$(awk -v a="$s0" -v b="$s1" -v n="$ios" 'BEGIN {
 			split(a, x, " "); split(b, y, " ");
 			# usr+nice sys idle+iowait irq softirq ctxt (USER_HZ ticks)
-			printf "ctxsw=%.2f usr_us=%.1f sys_us=%.1f irq_us=%.1f softirq_us=%.1f",
+			printf "ctxsw=%.2f usr_us=%.1f sys_us=%.1f irq_us=%.1f softirq_us=%.1f idle_us=%.1f",
 				(y[6] - x[6]) / n, (y[1] - x[1]) * 10000 / n,
 				(y[2] - x[2]) * 10000 / n, (y[4] - x[4]) * 10000 / n,
-				(y[5] - x[5]) * 10000 / n }')"
+				(y[5] - x[5]) * 10000 / n, (y[3] - x[3]) * 10000 / n }')"
 	per_io_delta tcp/io "$ios" tcp0 tcp1
 	per_io_delta target_sock/io "$ios" sock0 sock1
 	awk -v n="$ios" "$role_awk"'
-		NR == FNR { r0[$1] = $3; c0[$1] = $4; next }
-		{ g = role($2); run[g] += $3 - r0[$1]; sw[g] += $4 - c0[$1] }
+		NR == FNR { r0[$1] = $3; w0[$1] = $4; c0[$1] = $5; next }
+		{ g = role($2); run[g] += $3 - r0[$1]; wait[g] += $4 - w0[$1]; sw[g] += $5 - c0[$1] }
 		END { for (g in run) if (run[g] > 0)
-			printf "  %-10s cpu_us/io=%6.1f  scheduled/io=%5.2f\n", g,
-				run[g] / n / 1000, sw[g] / n }' ts0 ts1 | sort
+			printf "  %-10s cpu_us/io=%6.1f  runnable_us/io=%6.1f  scheduled/io=%5.2f\n", g,
+				run[g] / n / 1000, wait[g] / n / 1000, sw[g] / n }' ts0 ts1 | sort
 }
 
 for name in $tests; do
