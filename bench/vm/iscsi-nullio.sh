@@ -99,9 +99,11 @@ for peer in lio tgt; do
 	line="rounds_$peer"
 	for tc in $tests; do
 		name=${tc%%:*}
-		line+=" $name=$(paste -d/ <(echo ${res[$name.ours]} | tr ' ' '\n') \
-			<(echo ${res[$name.$peer]} | tr ' ' '\n') |
-			awk -F/ '{printf "%s%.2f", (NR > 1 ? "," : ""), ($2 > 0 ? $1 / $2 : 0)}')"
+		read -ra mine <<<"${res[$name.ours]}"
+		read -ra theirs <<<"${res[$name.$peer]}"
+		r=''
+		for i in "${!mine[@]}"; do r+="${r:+,}$(ratio "${mine[$i]}" "${theirs[$i]}")"; done
+		line+=" $name=$r"
 	done
 	echo "$line"
 done
